@@ -1,0 +1,3 @@
+module github.com/smearflow/smearflow
+
+go 1.26.8
