@@ -46,6 +46,11 @@ type KindSpec struct {
 	Inputs []InputSlot
 	Output ArtifactType
 	Doc    string
+	// HostParams are parameters the host (the engine) handles for every
+	// step of this kind, whatever the plugin: they are given in the step's
+	// `with` block beside the plugin's own parameters and validated the
+	// same way. A plugin may not declare a parameter with one of these names.
+	HostParams Spec
 }
 
 // KindSpecs describes every kind. Inputs are matched to a step's `input`
@@ -127,6 +132,9 @@ func (i Info) Check() error {
 			return fmt.Errorf("plugin %s: parameter %q declared twice", i.ID(), p.Name)
 		}
 		seen[p.Name] = true
+		if _, host := KindSpecs[i.Kind].HostParams.Lookup(p.Name); host {
+			return fmt.Errorf("plugin %s: parameter %q is reserved for the host (see KindSpec.HostParams)", i.ID(), p.Name)
+		}
 		if p.Default != nil {
 			if _, err := p.Coerce(p.Default); err != nil {
 				return fmt.Errorf("plugin %s: parameter %q: bad default: %v", i.ID(), p.Name, err)

@@ -1,0 +1,47 @@
+package plugin
+
+// Host parameters: what the engine does around a plugin call, identical for
+// built-in and external plugins of a kind (see KindSpec.HostParams).
+func init() {
+	setHost := func(k Kind, s Spec) {
+		ks := KindSpecs[k]
+		ks.HostParams = s
+		KindSpecs[k] = ks
+	}
+	setHost(KindMetric, Spec{
+		{Name: "matrix", Type: TypeString, Default: "auto", Enum: []string{"auto", "always", "never"},
+			Doc: "Keep the full N×N distance matrix: `auto` keeps (and caches) it when it fits in `matrix_max_mb`, `always` insists (error if too large), `never` recomputes tiles on demand."},
+		{Name: "matrix_max_mb", Type: TypeInt, Default: int64(512), Min: Bound(1), Unit: "MiB",
+			Doc: "Largest matrix kept in memory and in the cache when `matrix` is `auto`."},
+		{Name: "pair_sample", Type: TypeInt, Default: int64(20000), Min: Bound(0),
+			Doc: "Number of random pairs (seeded) whose distances are kept per class combination (quark–quark, gluon–gluon, quark–gluon) for the distance-distribution plots."},
+	})
+	setHost(KindSmearer, Spec{
+		{Name: "reference", Type: TypeString, Default: "kfold", Enum: []string{"kfold", "loo", "loo_keep_self"},
+			Doc: "Which jets form a query's reference set: `kfold` (stratified K-fold cross-smearing, no label leak; the default), `loo` (leave-one-out, query leaves its class total; biased, labelled so in the output) or `loo_keep_self` (leave-one-out with the query kept in its class total; biased)."},
+		{Name: "folds", Type: TypeInt, Default: int64(10), Min: Bound(2), Max: Bound(1000),
+			Doc: "K of the K-fold cross-smearing."},
+		{Name: "shuffle_folds", Type: TypeBool, Default: false,
+			Doc: "Shuffle jets (seeded) before assigning folds; by default a jet's fold is its position within its class modulo K."},
+		{Name: "n_boot", Type: TypeInt, Default: int64(200), Min: Bound(0), Max: Bound(100000),
+			Doc: "Bootstrap resamples for the AUC and rejection bands (seeded; 0 disables bands)."},
+		{Name: "confidence", Type: TypeFloat, Default: 0.68, Min: Bound(0.01), Max: Bound(0.999),
+			Doc: "Central probability of the bootstrap bands."},
+		{Name: "roc_at", Type: TypeFloatList,
+			Doc: "Axis values (eps or k) at which full ROC curves are kept and plotted; by default the best point and two others."},
+	})
+	setHost(KindFitter, Spec{
+		{Name: "sample", Type: TypeString, Default: "nn", Enum: []string{"nn", "nn_quark", "nn_gluon", "column"},
+			Doc: "What to fit when the input is distances: leave-one-out nearest-neighbour distances of all jets (`nn`), of quark or gluon queries only; `column` fits a table column (the input must be a table)."},
+		{Name: "column", Type: TypeString, Default: "",
+			Doc: "Table column to fit when the input is a table."},
+		{Name: "sizes", Type: TypeIntList, Min: Bound(3),
+			Doc: "Dataset sizes N of the scaling ladder (seeded subsamples, leave-one-out nearest neighbours inside each subsample); empty = no ladder."},
+		{Name: "repeats", Type: TypeInt, Default: int64(5), Min: Bound(1), Max: Bound(1000),
+			Doc: "Subsamples per ladder size."},
+		{Name: "ladder_subsets", Type: TypeString, Default: "random", Enum: []string{"random", "prefix"},
+			Doc: "How ladder subsamples are drawn: seeded random subsets, or the first N jets (one repetition)."},
+		{Name: "n_boot_ladder", Type: TypeInt, Default: int64(200), Min: Bound(0),
+			Doc: "Bootstrap resamples for the median/mean bands of the ladder."},
+	})
+}
