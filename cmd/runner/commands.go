@@ -1,0 +1,431 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/hashicorp/go-hclog"
+	"golang.org/x/term"
+
+	"github.com/smearflow/smearflow/core/engine"
+	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/core/plugin/grpcplugin"
+	"github.com/smearflow/smearflow/core/plugin/plugindoc"
+	"github.com/smearflow/smearflow/core/progress"
+	"github.com/smearflow/smearflow/core/workflow"
+	"github.com/smearflow/smearflow/plugins/builtin"
+)
+
+// multiFlag collects a repeatable string flag (--set).
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// session is what the workflow commands share: settings, the registry with
+// built-in and external plugins, and the resolved plan.
+type session struct {
+	settings Settings
+	reg      *plugin.Registry
+	plugins  *grpcplugin.Manager
+	plan     *workflow.Plan
+}
+
+func (s *session) Close() {
+	if s.plugins != nil {
+		s.plugins.Close()
+	}
+}
+
+// openWorkflow parses flags of the workflow commands, loads settings and
+// plugins, and resolves the workflow. Validation errors come back as
+// *invalidError holding every positioned message.
+func openWorkflow(ctx context.Context, name string, args []string, stderr io.Writer) (*session, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sf := addSettingFlags(fs)
+	var sets multiFlag
+	fs.Var(&sets, "set", "override a parameter: STEP.PARAM=VALUE, or seed=N / output=DIR (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: runner %s WORKFLOW.yaml [flags]\n\nflags:\n", name)
+		fs.PrintDefaults()
+	}
+	file, rest := splitPositional(args)
+	if err := fs.Parse(rest); err != nil {
+		return nil, nil, &usageError{err.Error()}
+	}
+	if file == "" {
+		if fs.NArg() == 0 {
+			return nil, nil, &usageError{"missing WORKFLOW.yaml"}
+		}
+		file = fs.Arg(0)
+	}
+	st, err := sf.load(fs)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &session{settings: st}
+	if s.reg, err = builtin.Registry(); err != nil {
+		return nil, nil, err
+	}
+	wf, err := workflow.ParseFile(file)
+	if wf == nil {
+		return nil, nil, &invalidError{err}
+	}
+	dirs := append(append([]string(nil), st.PluginDirs...), wf.PluginDirs...)
+	if len(dirs) > 0 {
+		s.plugins, err = grpcplugin.Load(ctx, s.reg, dirs, pluginOptions(st, stderr))
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	plan, err := wf.Resolve(s.reg, sets)
+	if err != nil {
+		s.Close()
+		return nil, nil, &invalidError{err}
+	}
+	s.plan = plan
+	return s, fs, nil
+}
+
+// splitPositional lets the workflow file come before or after the flags.
+func splitPositional(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
+}
+
+func (s *session) engine(stderr io.Writer) (*engine.Engine, error) {
+	timeout, _ := s.settings.timeout()
+	tty := false
+	if f, ok := stderr.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	var sink *progress.Sink
+	switch s.settings.Progress {
+	case "bar":
+		sink = progress.New(stderr, true, 0)
+	case "plain":
+		sink = progress.New(stderr, false, 0)
+	case "none":
+		sink = nil
+	default:
+		sink = progress.New(stderr, tty, 0)
+	}
+	cache := s.settings.CacheDir
+	if s.settings.NoCache {
+		cache = ""
+	}
+	return engine.New(engine.Options{
+		CacheDir: cache, Workers: s.settings.Workers, Threads: s.settings.Threads,
+		DefaultTimeout: timeout, Progress: sink, NoReport: s.settings.NoReport, Registry: s.reg,
+	}), nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s, _, err := openWorkflow(ctx, "run", args, stderr)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	eng, err := s.engine(stderr)
+	if err != nil {
+		return err
+	}
+	res, err := eng.Run(ctx, s.plan)
+	if res != nil {
+		printRunSummary(stdout, res)
+	}
+	return err
+}
+
+func printRunSummary(w io.Writer, res *engine.RunResult) {
+	cached := 0
+	for _, st := range res.Steps {
+		if st.Cached {
+			cached++
+		}
+	}
+	fmt.Fprintf(w, "%s: %s in %.1fs (%d steps, %d from cache)\n", res.Workflow, res.Status, res.Seconds, len(res.Steps), cached)
+	for _, st := range res.Steps {
+		if line := keyResult(st); line != "" {
+			fmt.Fprintf(w, "  %-20s %s\n", st.Name, line)
+		}
+	}
+	fmt.Fprintf(w, "results: %s\n", filepath.Join(res.Output, "results.json"))
+	if res.Report != "" {
+		fmt.Fprintf(w, "report:  %s\n", res.Report)
+	}
+}
+
+// keyResult is the one-line headline of a step's summary.
+func keyResult(st engine.StepResult) string {
+	s := st.Summary
+	switch st.Kind {
+	case "reader":
+		return fmt.Sprintf("%v jets (%v quark, %v gluon), %.1f particles/jet", s["jets"], s["quarks"], s["gluons"], s["mean_multiplicity"])
+	case "metric":
+		if v, ok := s["median_nn_distance"]; ok {
+			return fmt.Sprintf("%s on %v jets, median nearest-neighbour distance %.4g", st.Plugin, s["jets"], v)
+		}
+		return fmt.Sprintf("%s on %v jets", st.Plugin, s["jets"])
+	case "smearer":
+		axis, _ := s["axis"].(string)
+		line := fmt.Sprintf("best AUC %.4f at %s = %.4g", s["best_auc"], axis, s["best_"+axis])
+		if g, ok := s["best_eps_gev"]; ok {
+			line += fmt.Sprintf(" (%.3g GeV)", g)
+		}
+		if _, biased := s["biased"]; biased {
+			line += " [biased: leave-one-out]"
+		}
+		return line
+	case "fitter":
+		if fits, ok := s["fits"].([]any); ok && len(fits) > 0 {
+			f, _ := fits[0].(map[string]any)
+			line := fmt.Sprintf("%v fit of %v values: %v", f["family"], s["n"], compact(f["params"]))
+			if sl, ok := s["scaling_median_slope"]; ok {
+				line += fmt.Sprintf("; median NN ∝ N^%.3f", sl)
+			}
+			return line
+		}
+	case "status":
+	}
+	if st.Status != "ok" {
+		return st.Status + ": " + st.Error
+	}
+	return ""
+}
+
+func compact(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Sprint(v)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		if f, ok := m[k].(float64); ok {
+			parts = append(parts, fmt.Sprintf("%s=%.4g", k, f))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, m[k]))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s, _, err := openWorkflow(ctx, "validate", args, stderr)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(stdout, "%s: valid (%d steps)\n", s.plan.File, len(s.plan.Steps))
+	return nil
+}
+
+func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s, _, err := openWorkflow(ctx, "plan", args, stderr)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	eng, err := s.engine(stderr)
+	if err != nil {
+		return err
+	}
+	lines, err := eng.Explain(s.plan)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "workflow %s (seed %d) → %s\n", s.plan.Name, s.plan.Seed, s.plan.Output)
+	tw := tabwriter.NewWriter(stdout, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tKIND\tPLUGIN\tINPUTS\tCACHE\tKEY\tWHY")
+	for _, l := range lines {
+		state := "miss"
+		if l.Hit {
+			state = "hit"
+		}
+		in := strings.Join(l.Inputs, ",")
+		if in == "" {
+			in = "—"
+		}
+		why := l.Why
+		if l.Hit {
+			why = "—"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Step, l.Kind, l.Plugin, in, state, l.Key[:12], why)
+	}
+	return tw.Flush()
+}
+
+func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sf := addSettingFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return &usageError{err.Error()}
+	}
+	st, err := sf.load(fs)
+	if err != nil {
+		return err
+	}
+	c := &engine.Cache{Dir: st.CacheDir}
+	if err := c.Clean(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "removed the cache %s\n", st.CacheDir)
+	return nil
+}
+
+// pluginRegistry returns built-ins plus external plugins from the
+// settings' plugin folders.
+func pluginRegistry(ctx context.Context, args []string, stderr io.Writer, name string) (*plugin.Registry, *grpcplugin.Manager, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sf := addSettingFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, nil, &usageError{err.Error()}
+	}
+	st, err := sf.load(fs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	reg, err := builtin.Registry()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var mgr *grpcplugin.Manager
+	if len(st.PluginDirs) > 0 {
+		if mgr, err = grpcplugin.Load(ctx, reg, st.PluginDirs, pluginOptions(st, stderr)); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return reg, mgr, fs.Args(), nil
+}
+
+func cmdPlugins(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	sub := "list"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
+	pos, rest := splitPositional(args)
+	reg, mgr, extra, err := pluginRegistry(ctx, rest, stderr, "plugins "+sub)
+	if err != nil {
+		return err
+	}
+	if mgr != nil {
+		defer mgr.Close()
+	}
+	if pos == "" && len(extra) > 0 {
+		pos = extra[0]
+	}
+	switch sub {
+	case "list":
+		tw := tabwriter.NewWriter(stdout, 0, 2, 2, ' ', 0)
+		fmt.Fprintln(tw, "KIND\tNAME\tVERSION\tFROM\tSUMMARY")
+		for _, p := range reg.All() {
+			i := p.Info()
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", i.Kind, i.Name, i.Version, reg.Origin(i.Kind, i.Name), i.Summary)
+		}
+		return tw.Flush()
+	case "describe":
+		p, err := lookupID(reg, pos)
+		if err != nil {
+			return err
+		}
+		i := p.Info()
+		plugindoc.Text(stdout, i, reg.Origin(i.Kind, i.Name))
+		return nil
+	case "docs":
+		if pos == "" {
+			for _, p := range reg.All() {
+				i := p.Info()
+				plugindoc.Markdown(stdout, i, reg.Origin(i.Kind, i.Name))
+				fmt.Fprintln(stdout)
+			}
+			return nil
+		}
+		return writeDocs(reg, pos, stdout)
+	}
+	return &usageError{fmt.Sprintf("unknown plugins subcommand %q (want list, describe or docs)", sub)}
+}
+
+func lookupID(reg *plugin.Registry, id string) (plugin.Plugin, error) {
+	kind, name, ok := strings.Cut(id, "/")
+	if !ok {
+		return nil, &usageError{fmt.Sprintf("want KIND/NAME (e.g. metric/semd), got %q", id)}
+	}
+	if _, known := plugin.KindSpecs[plugin.Kind(kind)]; !known {
+		var kinds []string
+		for _, k := range plugin.Kinds {
+			kinds = append(kinds, string(k))
+		}
+		return nil, &usageError{fmt.Sprintf("unknown plugin kind %q (kinds: %s)", kind, strings.Join(kinds, ", "))}
+	}
+	return reg.Lookup(plugin.Kind(kind), name)
+}
+
+// writeDocs writes one Markdown page per plugin plus an index into dir.
+func writeDocs(reg *plugin.Registry, dir string, stdout io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	link := func(i plugin.Info) string { return string(i.Kind) + "-" + i.Name + ".md" }
+	var b strings.Builder
+	plugindoc.Index(&b, reg, link)
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	n := 0
+	for _, p := range reg.All() {
+		i := p.Info()
+		var pb strings.Builder
+		plugindoc.Markdown(&pb, i, reg.Origin(i.Kind, i.Name))
+		if err := os.WriteFile(filepath.Join(dir, link(i)), []byte(pb.String()), 0o644); err != nil {
+			return err
+		}
+		n++
+	}
+	fmt.Fprintf(stdout, "wrote %d plugin pages and README.md to %s\n", n, dir)
+	return nil
+}
+
+func cmdPlugin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) < 2 || args[0] != "serve" {
+		return &usageError{"usage: runner plugin serve KIND/NAME [KIND/NAME...]"}
+	}
+	reg, err := builtin.Registry()
+	if err != nil {
+		return err
+	}
+	var ps []plugin.Plugin
+	for _, id := range args[1:] {
+		p, err := lookupID(reg, id)
+		if err != nil {
+			return err
+		}
+		ps = append(ps, p)
+	}
+	// go-plugin refuses to serve (with a message) when not started by a host.
+	grpcplugin.Serve(ps...)
+	return nil
+}
+
+// pluginOptions configures external plugin processes from the settings.
+func pluginOptions(st Settings, stderr io.Writer) grpcplugin.Options {
+	return grpcplugin.Options{Logger: hclog.New(&hclog.LoggerOptions{
+		Name: "plugin", Level: hclog.LevelFromString(st.LogLevel), Output: stderr,
+	})}
+}
