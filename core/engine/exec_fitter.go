@@ -361,4 +361,3 @@ func powerLawMap(p evt.PowerLaw) map[string]any {
 	return map[string]any{"slope": p.Slope, "slope_err": p.SlopeErr, "intercept": p.Intercept, "intercept_err": p.InterceptErr,
 		"dimension": p.Dimension, "slope_band": []float64{p.SlopeBand.Lo, p.SlopeBand.Hi}, "local": local}
 }
-

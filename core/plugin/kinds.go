@@ -217,7 +217,7 @@ type FitResult struct {
 	AD        float64 // Anderson-Darling A^2
 	ADPValue  float64
 	Converged bool
-	Message   string // why it did not converge, or notes
+	Message   string    // why it did not converge, or notes
 	PDF, CDF  []float64 // at FitRequest.Eval
 	Quantiles []float64 // at FitRequest.Probabilities
 }
