@@ -44,4 +44,18 @@ func init() {
 		{Name: "n_boot_ladder", Type: TypeInt, Default: int64(200), Min: Bound(0),
 			Doc: "Bootstrap resamples for the median/mean bands of the ladder."},
 	})
+	setHost(KindTagger, Spec{
+		{Name: "test_fraction", Type: TypeFloat, Default: 0.3, Min: Bound(0.05), Max: Bound(0.9),
+			Doc: "Fraction of the jets held out (stratified, seeded by the step seed) to measure the AUC; the tagger never sees them."},
+		{Name: "seeds", Type: TypeInt, Default: int64(3), Min: Bound(1), Max: Bound(100),
+			Doc: "Number of trainings with different seeds (derived from the step seed); their spread is the training-to-training uncertainty."},
+	})
+	setHost(KindExplainer, Spec{
+		{Name: "explain_jets", Type: TypeInt, Default: int64(2000), Min: Bound(10),
+			Doc: "Explain at most this many held-out test jets (the first ones, in order)."},
+		{Name: "retrain_top_k", Type: TypeIntList, Default: []int64{1, 2, 3, 5, 8, 13, 21, 34}, Min: Bound(1),
+			Doc: "Retrain the tagger on the k most relevant inputs for each k (empty: no retraining) and report the test AUC it keeps."},
+		{Name: "retrain_seeds", Type: TypeInt, Default: int64(2), Min: Bound(1), Max: Bound(100),
+			Doc: "Trainings (seeds) per reduced feature set."},
+	})
 }
