@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -63,7 +64,9 @@ func (p Params) JSON() []byte {
 func DecodeParams(spec Spec, data []byte) (Params, error) {
 	var raw map[string]any
 	if len(data) > 0 {
-		if err := json.Unmarshal(data, &raw); err != nil {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(&raw); err != nil {
 			return nil, fmt.Errorf("decode parameters: %w", err)
 		}
 	}

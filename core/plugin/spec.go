@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -284,8 +285,8 @@ func (p ParamSpec) floatList(items []any) ([]float64, error) {
 }
 
 func (p ParamSpec) checkRange(x float64) error {
-	if math.IsNaN(x) {
-		return fmt.Errorf("value is NaN")
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return fmt.Errorf("value %v is not a finite number", x)
 	}
 	if p.Min != nil && x < *p.Min {
 		return fmt.Errorf("value %v is below the minimum %v", x, *p.Min)
@@ -326,6 +327,8 @@ func describe(v any) string {
 
 func toFloat(v any) (float64, error) {
 	switch x := v.(type) {
+	case json.Number:
+		return toFloat(string(x))
 	case float64:
 		return x, nil
 	case float32:
@@ -350,6 +353,8 @@ func toFloat(v any) (float64, error) {
 
 func toInt(v any) (int64, error) {
 	switch x := v.(type) {
+	case json.Number:
+		return toInt(string(x))
 	case int:
 		return int64(x), nil
 	case int64:

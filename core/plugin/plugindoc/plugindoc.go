@@ -169,6 +169,15 @@ func rangeOf(p plugin.ParamSpec) string {
 }
 
 func value(v any) string {
+	if g, ok := v.([]float64); ok && len(g) > 4 {
+		n := len(g)
+		if lg := plugin.Geomspace(g[0], g[n-1], n); g[0] > 0 && closeAll(lg, g) {
+			return fmt.Sprintf("{log: [%v, %v, %d]}", g[0], g[n-1], n)
+		}
+		if ln := plugin.Linspace(g[0], g[n-1], n); closeAll(ln, g) {
+			return fmt.Sprintf("{linear: [%v, %v, %d]}", g[0], g[n-1], n)
+		}
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Sprint(v)
@@ -190,4 +199,13 @@ func capitalise(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func closeAll(a, b []float64) bool {
+	for i := range a {
+		if d := a[i] - b[i]; d > 1e-12*b[i] || d < -1e-12*b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -23,7 +23,7 @@ type Smearer struct{}
 func New() *Smearer { return &Smearer{} }
 
 var spec = plugin.Spec{
-	{Name: "eps", Type: plugin.TypeGrid, Default: map[string]any{"log": []any{1e-3, 0.3, int64(25)}}, Min: plugin.Bound(0),
+	{Name: "eps", Type: plugin.TypeGrid, Default: plugin.Geomspace(1e-3, 0.3, 25), Min: plugin.Bound(0),
 		Unit: "metric units (SEMD with normalised energies: dimensionless, ΔR for β = 1)",
 		Doc:  "Kernel widths σ scanned: a list or {log: [start, stop, n]} / {linear: [start, stop, n]}; each must be > 0 and distinct. A reference jet at distance d weighs exp(−d²/2σ²)."},
 }
