@@ -64,12 +64,27 @@ type settingFlags struct {
 func addSettingFlags(fs *flag.FlagSet) *settingFlags {
 	sf := &settingFlags{values: map[string]*string{}}
 	fs.StringVar(&sf.config, "config", "", "runner config file (YAML); default $SMEARFLOW_CONFIG or ./smearflow.yaml if present")
+	defs := defaultSettings()
 	for _, s := range settingDocs {
 		flagName := strings.ReplaceAll(s.key, "_", "-")
-		sf.values[s.key] = fs.String(flagName, "", s.doc)
+		_, isBool := defs[s.key].(bool)
+		v := &settingValue{isBool: isBool}
+		fs.Var(v, flagName, s.doc)
+		sf.values[s.key] = &v.s
 	}
 	return sf
 }
+
+// settingValue is a string flag; boolean settings may be given without a
+// value (--no-cache).
+type settingValue struct {
+	s      string
+	isBool bool
+}
+
+func (v *settingValue) String() string     { return v.s }
+func (v *settingValue) Set(s string) error { v.s = s; return nil }
+func (v *settingValue) IsBoolFlag() bool   { return v.isBool }
 
 // load layers defaults, config file, environment and flags.
 func (sf *settingFlags) load(fs *flag.FlagSet) (Settings, error) {

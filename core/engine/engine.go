@@ -210,6 +210,7 @@ func (e *Engine) Run(ctx context.Context, plan *workflow.Plan) (*RunResult, erro
 		Workflow: plan.Name, File: plan.File, FileHash: plan.Hash, Seed: plan.Seed, Output: plan.Output,
 		Started: time.Now(), Smearflow: Version, Host: hostInfo(),
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -262,9 +263,12 @@ func (e *Engine) Run(ctx context.Context, plan *workflow.Plan) (*RunResult, erro
 	for _, n := range nodes {
 		res.Steps = append(res.Steps, n.res)
 	}
+	if firstErr == nil && parent.Err() != nil {
+		firstErr = parent.Err()
+	}
 	if firstErr != nil {
 		res.Status = "failed"
-		if errors.Is(firstErr, context.Canceled) && context.Cause(ctx) != nil {
+		if parent.Err() != nil {
 			res.Status = "interrupted"
 		}
 	}
@@ -328,8 +332,8 @@ func (e *Engine) runNode(ctx context.Context, plan *workflow.Plan, n *node) (err
 			err = fmt.Errorf("internal error: %v", r)
 		}
 		if err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
-				err = fmt.Errorf("%w (step timeout %s)", err, n.timeout(e))
+			if errors.Is(err, context.DeadlineExceeded) && n.timeout(e) > 0 {
+				err = fmt.Errorf("%s plugin %s (%s) timed out: it did not finish within the step timeout %s: %w", n.step.Kind, n.step.PluginName, n.res.Origin, n.timeout(e), err)
 			}
 			err = &StepError{Step: n.step.Name, Err: err}
 			n.res.Status = "failed"

@@ -207,7 +207,7 @@ func TestStepTimeout(t *testing.T) {
 	plan := loadPlan(t, dir, src, reg, "distances.hang=true")
 	eng := New(Options{Registry: reg, NoReport: true})
 	_, err := eng.Run(context.Background(), plan)
-	if err == nil || !strings.Contains(err.Error(), "step timeout 200ms") || !strings.Contains(err.Error(), `step "distances"`) {
+	if err == nil || !strings.Contains(err.Error(), "timed out: it did not finish within the step timeout 200ms") || !strings.Contains(err.Error(), `step "distances"`) {
 		t.Fatalf("error %v", err)
 	}
 }
@@ -228,6 +228,9 @@ func TestCancel(t *testing.T) {
 	}()
 	res, err := eng.Run(ctx, plan)
 	if !errors.Is(err, context.Canceled) {
+		for _, s := range res.Steps {
+			t.Logf("%s %s %v %s", s.Name, s.Status, s.Cached, s.Error)
+		}
 		t.Fatalf("error %v", err)
 	}
 	if res.Status != "failed" && res.Status != "interrupted" {
