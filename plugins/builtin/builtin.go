@@ -10,6 +10,7 @@ import (
 	"github.com/smearflow/smearflow/plugins/fitters/gumbel"
 	"github.com/smearflow/smearflow/plugins/fitters/weibull"
 	"github.com/smearflow/smearflow/plugins/metrics/semd"
+	"github.com/smearflow/smearflow/plugins/observables/expert"
 	"github.com/smearflow/smearflow/plugins/readers/csv"
 	"github.com/smearflow/smearflow/plugins/readers/generator"
 	"github.com/smearflow/smearflow/plugins/readers/hepmc"
@@ -28,6 +29,7 @@ func Plugins() []plugin.Plugin {
 		semd.New(),
 		ball.New(), gaussian.New(), knn.New(),
 		weibull.New(), gev.New(), gumbel.New(), frechet.New(),
+		expert.New(),
 	}
 }
 
