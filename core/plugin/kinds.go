@@ -86,6 +86,11 @@ type Embedding struct {
 	Dim       int
 	Vectors   []float64 // Len()*Dim, row-major
 	Residuals []float64 // Len()
+	// Orthogonal promises more: the metric is an L2 distance d(i,j) =
+	// |x_i − x_j|, v_i is an orthogonal projection P x_i and r_i = |(I−P) x_i|,
+	// so that the tighter d(i,j)² ≤ |v_i − v_j|² + (r_i + r_j)² holds
+	// (SEMD: v = bin averages of the quantile function).
+	Orthogonal bool
 }
 
 // --------------------------------------------------------------- smearer

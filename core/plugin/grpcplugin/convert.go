@@ -423,12 +423,12 @@ func embeddingToPB(e *plugin.Embedding) *pb.Embedding {
 	if e == nil {
 		return nil
 	}
-	return &pb.Embedding{Dim: int64(e.Dim), Vectors: e.Vectors, Residuals: e.Residuals}
+	return &pb.Embedding{Dim: int64(e.Dim), Vectors: e.Vectors, Residuals: e.Residuals, Orthogonal: e.Orthogonal}
 }
 
 func embeddingFromPB(in *pb.Embedding) *plugin.Embedding {
 	if in == nil {
 		return nil
 	}
-	return &plugin.Embedding{Dim: int(in.Dim), Vectors: in.Vectors, Residuals: in.Residuals}
+	return &plugin.Embedding{Dim: int(in.Dim), Vectors: in.Vectors, Residuals: in.Residuals, Orthogonal: in.Orthogonal}
 }

@@ -31,7 +31,7 @@ func (s *Space) lowerBound() (*plugin.Embedding, error) {
 	}
 	k := s.opt.BoundBins
 	n := s.Len()
-	emb := &plugin.Embedding{Dim: k, Vectors: make([]float64, n*k), Residuals: make([]float64, n)}
+	emb := &plugin.Embedding{Dim: k, Vectors: make([]float64, n*k), Residuals: make([]float64, n), Orthogonal: true}
 	for i := 0; i < n; i++ {
 		emb.Residuals[i] = binAverages(s.spectrum(i), s.total[i], emb.Vectors[i*k:(i+1)*k])
 	}

@@ -471,6 +471,11 @@ func TestLowerBound(t *testing.T) {
 				if lo > dij*(1+rel)+abs || dij > up*(1+rel)+abs {
 					t.Fatalf("K=%d pair (%d, %d): bounds %.17g <= %.17g <= %.17g violated", bins, i, j, lo, dij, up)
 				}
+				// The orthogonal (Pythagorean) upper bound promised by Embedding.Orthogonal.
+				rr := emb.Residuals[i] + emb.Residuals[j]
+				if upOrth := math.Sqrt(lo*lo + rr*rr); !emb.Orthogonal || dij > upOrth*(1+rel)+abs {
+					t.Fatalf("K=%d pair (%d, %d): orthogonal bound %.17g <= %.17g violated (orthogonal=%v)", bins, i, j, dij, upOrth, emb.Orthogonal)
+				}
 				lowRatio = append(lowRatio, lo/dij)
 				upRatio = append(upRatio, up/dij)
 			}
