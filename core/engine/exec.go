@@ -98,7 +98,7 @@ func (e *Engine) load(ctx context.Context, n *node, inputs []Artifact, dir strin
 	case plugin.KindObservables:
 		return loadTable(dir, "observables")
 	case plugin.KindTagger:
-		return loadModel(dir)
+		return loadModel(dir, inputs)
 	case plugin.KindExplainer:
 		return loadRelevance(dir)
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/smearflow/smearflow/plugins/fitters/gev"
 	"github.com/smearflow/smearflow/plugins/fitters/gumbel"
 	"github.com/smearflow/smearflow/plugins/fitters/weibull"
+	"github.com/smearflow/smearflow/plugins/metrics/emd"
+	"github.com/smearflow/smearflow/plugins/metrics/observable"
 	"github.com/smearflow/smearflow/plugins/metrics/semd"
 	"github.com/smearflow/smearflow/plugins/observables/expert"
 	"github.com/smearflow/smearflow/plugins/readers/csv"
@@ -26,7 +28,7 @@ import (
 func Plugins() []plugin.Plugin {
 	return []plugin.Plugin{
 		generator.New(), npz.New(), csv.New(), hepmc.New(), root.New(),
-		semd.New(),
+		semd.New(), emd.New(), observable.New(),
 		ball.New(), gaussian.New(), knn.New(),
 		weibull.New(), gev.New(), gumbel.New(), frechet.New(),
 		expert.New(),
