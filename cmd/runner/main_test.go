@@ -59,7 +59,7 @@ func TestValidateTypoNamesPosition(t *testing.T) {
 func TestValidateErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct{ name, src, want string }{
-		{"unknown plugin", strings.Replace(tiny, "metric: semd", "metric: smed", 1), `unknown metric plugin "smed" (did you mean "semd"?)`},
+		{"unknown plugin", strings.Replace(tiny, "metric: semd", "metric: semdd", 1), `unknown metric plugin "semdd" (did you mean "semd"?)`},
 		{"wrong type", strings.Replace(tiny, "quarks: 40", "quarks: many", 1), `parameter "quarks": want an integer, got "many"`},
 		{"out of range", strings.Replace(tiny, "quarks: 40", "quarks: -3", 1), "below the minimum"},
 		{"cycle", strings.Replace(tiny, "input: jets", "input: smeared", 1), "cycle"},
