@@ -20,6 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/smearflow/smearflow/core/plugin/grpcplugin"
 )
 
 func main() {
@@ -57,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Plugin processes ignore SIGINT; make sure none outlives the runner.
+	defer grpcplugin.CleanupClients()
 	cmd, rest := args[0], args[1:]
 	var err error
 	switch cmd {

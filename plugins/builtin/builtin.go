@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/explainers/lrp"
 	"github.com/smearflow/smearflow/plugins/fitters/frechet"
 	"github.com/smearflow/smearflow/plugins/fitters/gev"
 	"github.com/smearflow/smearflow/plugins/fitters/gumbel"
@@ -21,6 +22,7 @@ import (
 	"github.com/smearflow/smearflow/plugins/smearers/ball"
 	"github.com/smearflow/smearflow/plugins/smearers/gaussian"
 	"github.com/smearflow/smearflow/plugins/smearers/knn"
+	"github.com/smearflow/smearflow/plugins/taggers/mlp"
 )
 
 // Plugins returns a fresh instance of every built-in plugin, in pipeline
@@ -31,7 +33,7 @@ func Plugins() []plugin.Plugin {
 		semd.New(), emd.New(), observable.New(),
 		ball.New(), gaussian.New(), knn.New(),
 		weibull.New(), gev.New(), gumbel.New(), frechet.New(),
-		expert.New(),
+		expert.New(), mlp.New(), lrp.New(),
 	}
 }
 

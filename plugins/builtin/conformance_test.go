@@ -1,8 +1,13 @@
 package builtin
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/smearflow/smearflow/core/jet"
+	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/taggers/mlp"
 
 	"github.com/smearflow/smearflow/core/plugin/plugintest"
 	"github.com/smearflow/smearflow/internal/sharedtest"
@@ -33,7 +38,27 @@ func inputs(t *testing.T) map[string]plugintest.Input {
 		"fitter/gev":         {Params: map[string]any{"n_boot": 10}, Seed: 5},
 		"fitter/gumbel":      {Params: map[string]any{"n_boot": 10}, Seed: 5},
 		"fitter/frechet":     {Params: map[string]any{"n_boot": 10}, Seed: 5},
+		"tagger/mlp": {Params: tagParams, Seeds: []int64{1, 2},
+			Train: plugin.Dataset{Jets: small.Subset(seq(80))}, Validation: plugin.Dataset{Jets: small.Subset(seq(40))}},
+		"explainer/lrp": {Params: map[string]any{"rule": "zplus", "bias": "excluded"}, Model: trainModel(t, small.Subset(seq(80))),
+			Data: plugin.Dataset{Jets: small.Subset(seq(30))}},
 	}
+}
+
+var tagParams = map[string]any{"variant": "lowlevel", "constituents": 6, "hidden": []any{8}, "head": []any{4}, "epochs": 3, "batch_size": 16}
+
+// trainModel trains a small low-level MLP for the explainer's conformance.
+func trainModel(t *testing.T, js *jet.Jets) *plugin.Model {
+	tg := mlp.New()
+	params, err := tg.Info().Params.Resolve(tagParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models, err := tg.Train(context.Background(), plugin.TrainRequest{Params: params, Seeds: []int64{3}, Train: plugin.Dataset{Jets: js}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &models[0].Model
 }
 
 func seq(n int) []int {
