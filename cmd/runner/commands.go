@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -168,7 +169,9 @@ func printRunSummary(w io.Writer, res *engine.RunResult) {
 
 // keyResult is the one-line headline of a step's summary.
 func keyResult(st engine.StepResult) string {
-	s := st.Summary
+	var s map[string]any
+	b, _ := json.Marshal(st.Summary) // summaries are JSON-safe; normalise Go types to JSON ones
+	json.Unmarshal(b, &s)
 	switch st.Kind {
 	case "reader":
 		return fmt.Sprintf("%v jets (%v quark, %v gluon), %.1f particles/jet", s["jets"], s["quarks"], s["gluons"], s["mean_multiplicity"])
@@ -196,7 +199,35 @@ func keyResult(st engine.StepResult) string {
 			}
 			return line
 		}
-	case "status":
+	case "observables":
+		if cols, ok := s["columns"].([]any); ok {
+			return fmt.Sprintf("%v jets × %d columns", s["rows"], len(cols))
+		}
+	case "tagger":
+		line := fmt.Sprintf("test AUC %.4f ± %.4f over %v seeds", s["auc_mean"], s["auc_std"], s["seeds"])
+		if v, ok := s["best_single_variable"]; ok {
+			line += fmt.Sprintf(" (best single variable %v: %.4f)", v, s["best_single_auc"])
+		}
+		return line
+	case "explainer":
+		var names []string
+		if top, ok := s["top10"].([]any); ok {
+			for i, e := range top {
+				if m, ok := e.(map[string]any); ok && i < 5 {
+					names = append(names, fmt.Sprint(m["feature"]))
+				}
+			}
+		}
+		line := "most relevant: " + strings.Join(names, ", ")
+		if ks, ok := s["reduced_k"].([]any); ok {
+			aucs, _ := s["reduced_auc"].([]any)
+			for i := range ks {
+				if i < len(aucs) && fmt.Sprint(ks[i]) == "5" {
+					line += fmt.Sprintf("; top 5 retrained: AUC %.4f (all inputs %.4f)", aucs[i], s["full_auc"])
+				}
+			}
+		}
+		return line
 	}
 	if st.Status != "ok" {
 		return st.Status + ": " + st.Error

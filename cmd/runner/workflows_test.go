@@ -22,12 +22,17 @@ var smallRuns = map[string][]string{
 		"nearest.n_boot=10", "nearest_quarks.n_boot=10", "nearest_gluons.n_boot=10"},
 	"evt-scaling-pythia.yaml": {"jets.quarks=100", "jets.gluons=100", "nearest.sizes=[25,50,100,200]", "nearest.repeats=2",
 		"nearest.n_boot=10", "nearest_quarks.n_boot=10", "nearest_gluons.n_boot=10"},
+	"xaug-lrp.yaml": {"jets.quarks=150", "jets.gluons=150", "tagger.epochs=3", "tagger.seeds=2", "tagger.constituents=8",
+		"tagger.hidden=[8]", "tagger.head=[4]", "relevance.retrain_top_k=[1,3]", "relevance.retrain_seeds=1", "relevance.explain_jets=50"},
+	"xaug-lrp-pythia.yaml": {"jets.quarks=150", "jets.gluons=150", "tagger.epochs=3", "tagger.seeds=2", "tagger.constituents=8",
+		"tagger.hidden=[8]", "tagger.head=[4]", "relevance.retrain_top_k=[1,3]", "relevance.retrain_seeds=1", "relevance.explain_jets=50"},
 }
 
 // needsShared lists the workflows whose default input is in ../shared.
 var needsShared = map[string]string{
 	"pythia-qg.yaml":          "data/pythia8-qg-dev.npz",
 	"evt-scaling-pythia.yaml": "data/pythia8-qg-dev.npz",
+	"xaug-lrp-pythia.yaml":    "data/pythia8-qg-dev.npz",
 }
 
 func TestExampleWorkflows(t *testing.T) {

@@ -33,10 +33,10 @@ type RelevanceArtifact struct {
 	// Conservation: mean |sum − output| and mean lost relevance per jet.
 	MeanAbsResidual, MeanLost float64
 	// Reduced-set retraining: K, AUC mean and std over seeds.
-	ReducedK             []int
-	ReducedAUC           []float64
-	ReducedStd           []float64
-	FullAUC, FullAUCStd  float64
+	ReducedK            []int
+	ReducedAUC          []float64
+	ReducedStd          []float64
+	FullAUC, FullAUCStd float64
 }
 
 // Type implements Artifact.
