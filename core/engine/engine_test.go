@@ -237,3 +237,28 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("status %s", res.Status)
 	}
 }
+
+func TestFitterSamples(t *testing.T) {
+	dir := t.TempDir()
+	reg := testRegistry(t)
+	for _, tc := range []struct {
+		sets []string
+		n    int
+		name string
+	}{
+		{[]string{"nearest.sample=nn_quark"}, 60, "nearest-neighbour distance of quark jets (leave-one-out)"},
+		{[]string{"nearest.sample=nn_to_gluon", "nearest.reference=kfold", "nearest.folds=4"}, 120, "distance to the nearest gluon jet (other folds of 4)"},
+	} {
+		plan := loadPlan(t, dir, toyWorkflow, reg, append(tc.sets, "nearest.sizes=[]")...)
+		eng := New(Options{Registry: reg, NoReport: true})
+		res, err := eng.Run(context.Background(), plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range res.Steps {
+			if s.Name == "nearest" && (s.Summary["n"] != tc.n || s.Summary["sample"] != tc.name) {
+				t.Errorf("%v: n=%v sample=%q, want %d %q", tc.sets, s.Summary["n"], s.Summary["sample"], tc.n, tc.name)
+			}
+		}
+	}
+}

@@ -96,20 +96,32 @@ func (e *Engine) runFitter(ctx context.Context, n *node, f plugin.Fitter, in Art
 		if which == "column" {
 			return nil, fmt.Errorf("sample: column needs a table input, but %q produces distances", input)
 		}
-		nn, err := e.nearest(ctx, d)
+		nn, err := e.nearest(ctx, d, hp.String("reference"), hp.Int("folds"))
 		if err != nil {
 			return nil, err
 		}
-		a.SampleName = "nearest-neighbour distance (leave-one-out)"
-		for i, x := range nn {
-			l := d.Jets.Jets.Label[i]
-			if which == "nn" || (which == "nn_quark" && l == jet.Quark) || (which == "nn_gluon" && l == jet.Gluon) {
-				a.Sample = append(a.Sample, x)
+		ref := map[string]string{"loo": "leave-one-out", "kfold": fmt.Sprintf("other folds of %d", hp.Int("folds"))}[hp.String("reference")]
+		labels := d.Jets.Jets.Label
+		for k, q := range nn.Queries {
+			l := labels[q]
+			switch which {
+			case "nn":
+				a.Sample = append(a.Sample, nn.Dist[k])
+			case "nn_quark", "nn_gluon":
+				if (which == "nn_quark") == (l == jet.Quark) {
+					a.Sample = append(a.Sample, nn.Dist[k])
+				}
+			case "nn_to_quark":
+				a.Sample = append(a.Sample, nn.DistS[k])
+			case "nn_to_gluon":
+				a.Sample = append(a.Sample, nn.DistB[k])
 			}
 		}
-		if which != "nn" {
-			a.SampleName += " of " + map[string]string{"nn_quark": "quark", "nn_gluon": "gluon"}[which] + " jets"
-		}
+		a.SampleName = map[string]string{
+			"nn": "nearest-neighbour distance", "nn_quark": "nearest-neighbour distance of quark jets",
+			"nn_gluon": "nearest-neighbour distance of gluon jets", "nn_to_quark": "distance to the nearest quark jet",
+			"nn_to_gluon": "distance to the nearest gluon jet",
+		}[which] + " (" + ref + ")"
 	case *TableArtifact:
 		col := hp.String("column")
 		if hp.String("sample") != "column" || col == "" {
@@ -173,30 +185,26 @@ func (e *Engine) runFitter(ctx context.Context, n *node, f plugin.Fitter, in Art
 	return a, nil
 }
 
-// nearest returns every jet's leave-one-out nearest-neighbour distance.
-func (e *Engine) nearest(ctx context.Context, d *DistancesArtifact) ([]float64, error) {
-	if d.NN != nil {
-		return d.NN, nil
-	}
+// nearest returns every jet's nearest-neighbour distances (overall and per
+// class) within its reference set: every other jet (loo) or the other
+// folds (kfold). The leave-one-out overall distances come from the kept
+// matrix when there is one.
+func (e *Engine) nearest(ctx context.Context, d *DistancesArtifact, reference string, folds int) (*neighbors.NN, error) {
 	space, err := d.Space(ctx)
 	if err != nil {
 		return nil, err
 	}
 	js := d.Jets.Jets
 	cfg := neighbors.Config{Mode: neighbors.LOO, Workers: e.opts.Threads}
+	if reference == "kfold" {
+		cfg.Mode, cfg.Folds = neighbors.KFold, folds
+	}
 	setup, err := neighbors.Prepare(space.Len(), js.Label, js.Weight, cfg)
 	if err != nil {
 		return nil, err
 	}
 	nn, _, err := neighbors.Nearest(ctx, space, setup, cfg)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, js.Len())
-	for k, q := range nn.Queries {
-		out[q] = nn.Dist[k]
-	}
-	return out, nil
+	return nn, err
 }
 
 func (e *Engine) ladder(ctx context.Context, n *node, d *DistancesArtifact, sizes []int64) (*evt.Scaling, error) {

@@ -31,8 +31,12 @@ func init() {
 			Doc: "Axis values (eps or k) at which full ROC curves are kept and plotted; by default the best point and two others."},
 	})
 	setHost(KindFitter, Spec{
-		{Name: "sample", Type: TypeString, Default: "nn", Enum: []string{"nn", "nn_quark", "nn_gluon", "column"},
-			Doc: "What to fit when the input is distances: leave-one-out nearest-neighbour distances of all jets (`nn`), of quark or gluon queries only; `column` fits a table column (the input must be a table)."},
+		{Name: "sample", Type: TypeString, Default: "nn", Enum: []string{"nn", "nn_quark", "nn_gluon", "nn_to_quark", "nn_to_gluon", "column"},
+			Doc: "What to fit when the input is distances: every jet's distance to its nearest reference jet (`nn`); the same for quark or gluon query jets only (`nn_quark`, `nn_gluon`); every jet's distance to the nearest quark or gluon reference jet (`nn_to_quark`, `nn_to_gluon`). `column` fits a table column (the input must be a table)."},
+		{Name: "reference", Type: TypeString, Default: "loo", Enum: []string{"loo", "kfold"},
+			Doc: "Reference set of the nearest-neighbour search: every other jet (`loo`), or the jets of the other folds of a stratified K-fold split (`kfold`, K = `folds`)."},
+		{Name: "folds", Type: TypeInt, Default: int64(10), Min: Bound(2), Max: Bound(1000),
+			Doc: "K of the K-fold reference sets (reference: kfold)."},
 		{Name: "column", Type: TypeString, Default: "",
 			Doc: "Table column to fit when the input is a table."},
 		{Name: "sizes", Type: TypeIntList, Min: Bound(3),
