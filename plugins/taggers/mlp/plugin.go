@@ -45,6 +45,8 @@ var spec = plugin.Spec{
 		Doc: "Fraction of the training jets held out for validation when no validation set is given: within each class, in input order, every jet where ⌊(p+1)f⌋ > ⌊pf⌋ (p = position in the class); independent of the seed."},
 	{Name: "expert_columns", Type: plugin.TypeStringList, Default: []string{},
 		Doc: "Expert-table columns used as inputs; empty = every float column except jet_index, label and weight."},
+	{Name: "model_file", Type: plugin.TypePath, Default: "",
+		Doc: "Use this trained model (the documented smearflow-mlp/1 JSON format of core/nn, or the plain layer list of shared/reference/lrp/mlp.json) instead of training: every seed gets the same model, which is then evaluated and can be explained. Lets an analysis explain a network trained elsewhere whose weights were exported to that format."},
 	{Name: "standardize_lowlevel", Type: plugin.TypeBool, Default: false,
 		Doc: "Also standardise the low-level inputs (by default only expert variables are standardised, so zero padding stays exactly 0 and gets no relevance)."},
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -162,6 +163,9 @@ func (*Plugin) Train(ctx context.Context, req plugin.TrainRequest) ([]plugin.Tra
 	if err := nn.CheckJets("mlp: training set", req.Train.Jets); err != nil {
 		return nil, err
 	}
+	if path := req.Params.String("model_file"); path != "" {
+		return loadTrained(path, req)
+	}
 	all, err := c.features(req.Train.Expert)
 	if err != nil {
 		return nil, err
@@ -221,6 +225,35 @@ func (*Plugin) Train(ctx context.Context, req plugin.TrainRequest) ([]plugin.Tra
 		}
 		hist.AddFloat("epoch", ep).AddFloat("train_loss", tl).AddFloat("val_loss", vl).AddFloat("val_auc", auc)
 		out = append(out, plugin.TrainedModel{Seed: seed, Model: plugin.Model{Format: nn.FormatID, Data: b}, History: hist})
+	}
+	return out, nil
+}
+
+// loadTrained reads a model file instead of training: the model must
+// take inputs the training data can provide (its feature names are built
+// from the jets and the expert table), and every seed gets the same model.
+func loadTrained(path string, req plugin.TrainRequest) ([]plugin.TrainedModel, error) {
+	if len(req.Keep) > 0 {
+		return nil, fmt.Errorf("mlp: model_file %s: a loaded model cannot be retrained on a reduced feature set (Keep)", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("mlp: model_file: %w", err)
+	}
+	net, err := nn.Unmarshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("mlp: model_file %s: %w", path, err)
+	}
+	if _, err := data("training set", net.Features, req.Train); err != nil {
+		return nil, fmt.Errorf("model_file %s: the model's inputs cannot be built from the data: %w", path, err)
+	}
+	canon, err := nn.Marshal(net)
+	if err != nil {
+		return nil, fmt.Errorf("mlp: model_file %s: %w", path, err)
+	}
+	out := make([]plugin.TrainedModel, len(req.Seeds))
+	for i, s := range req.Seeds {
+		out[i] = plugin.TrainedModel{Seed: s, Model: plugin.Model{Format: nn.FormatID, Data: canon}}
 	}
 	return out, nil
 }
