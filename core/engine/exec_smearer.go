@@ -44,9 +44,11 @@ type ScoresArtifact struct {
 	Normalized bool
 	GeVScale   float64
 	MedianNN   float64
-	// Pass statistics.
+	// Pass statistics: pairs evaluated by the metric, seconds, and the
+	// memory held by the neighbour summaries and tile buffers.
 	PairsComputed int64
 	Seconds       float64
+	BytesHeld     int64
 }
 
 // ROCCurve is a ROC curve kept at one axis point.
@@ -66,7 +68,7 @@ func (a *ScoresArtifact) Summary() map[string]any {
 	out := map[string]any{
 		"smearer": a.Smearer, "axis": a.Axis, "points": len(a.Points), "reference": a.Mode,
 		"best_" + a.Axis: a.Points[a.Best], "best_auc": auc[a.Best], "auc": auc, a.Axis: a.Points,
-		"empty": empty, "pairs_computed": a.PairsComputed,
+		"empty": empty, "pairs_computed": a.PairsComputed, "pass_seconds": a.Seconds, "pass_memory_mb": float64(a.BytesHeld) / (1 << 20),
 	}
 	if a.Biased {
 		out["biased"] = a.BiasNote
@@ -103,6 +105,7 @@ func (e *Engine) runSmearer(ctx context.Context, n *node, sm plugin.Smearer, d *
 	if res.Stats != nil {
 		a.PairsComputed = res.Stats.Pairs
 		a.Seconds = res.Stats.Elapsed.Seconds()
+		a.BytesHeld = res.Stats.BytesHeld
 	}
 	a.Fold = make([]int32, len(a.Queries))
 	for k, q := range a.Queries {
