@@ -294,14 +294,19 @@ func InclusiveJets(particles []jet.FourVector, def Definition, ptMin float64) ([
 // sortByPt orders jets by decreasing kt^2 (FastJet's sorted_by_pt); ties
 // keep their order.
 func sortByPt(jets []Jet) {
-	slices.SortStableFunc(jets, func(a, b Jet) int {
-		ka, kb := Kt2(a.FourVector), Kt2(b.FourVector)
-		switch {
-		case ka > kb:
-			return -1
-		case ka < kb:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(jets, func(a, b Jet) int { return ByDecreasingKt2(a.FourVector, b.FourVector) })
+}
+
+// ByDecreasingKt2 is the comparison of FastJet's sorted_by_pt for
+// slices.SortStableFunc: negative when a has the larger kt^2 = px^2 + py^2,
+// positive when b has, 0 for equal kt^2.
+func ByDecreasingKt2(a, b jet.FourVector) int {
+	ka, kb := Kt2(a), Kt2(b)
+	switch {
+	case ka > kb:
+		return -1
+	case ka < kb:
+		return 1
+	}
+	return 0
 }

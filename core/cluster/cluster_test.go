@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
@@ -69,29 +68,15 @@ type refJet struct {
 	n                                 int
 }
 
-func readCSV(t testing.TB, path string) (header []string, rows [][]string) {
+func readRefJets(t testing.TB, rel string) map[int][]refJet {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	all, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return all[0], all[1:]
-}
-
-func readRefJets(t testing.TB, path string) map[int][]refJet {
-	t.Helper()
-	_, rows := readCSV(t, path)
+	rows := sharedtest.ReadCSV(t, rel)[1:]
 	out := map[int][]refJet{}
 	for _, r := range rows {
 		f := func(i int) float64 {
 			v, err := strconv.ParseFloat(r[i], 64)
 			if err != nil {
-				t.Fatalf("%s: %v", path, err)
+				t.Fatalf("%s: %v", rel, err)
 			}
 			return v
 		}
@@ -161,7 +146,8 @@ func TestFastJetReference(t *testing.T) {
 			t.Fatalf("event %d has %d particles, want %d", i, len(ev), wantSizes[i])
 		}
 	}
-	header, member := readCSV(t, sharedtest.Path(t, "reference/clustering/constituent_membership_R04_ptmin5.csv"))
+	recs := sharedtest.ReadCSV(t, "reference/clustering/constituent_membership_R04_ptmin5.csv")
+	header, member := recs[0], recs[1:]
 	col := map[string]int{}
 	for i, h := range header {
 		col[h] = i
@@ -183,7 +169,7 @@ func TestFastJetReference(t *testing.T) {
 	}
 	totals := map[Algorithm]int{AntiKt: 118, Cambridge: 117, Kt: 115}
 	for _, alg := range []Algorithm{AntiKt, Kt, Cambridge} {
-		ref := readRefJets(t, sharedtest.Path(t, fmt.Sprintf("reference/clustering/jets_%s_R04_ptmin5.csv", alg)))
+		ref := readRefJets(t, fmt.Sprintf("reference/clustering/jets_%s_R04_ptmin5.csv", alg))
 		for _, ec := range engines {
 			t.Run(alg.String()+"/"+ec.name, func(t *testing.T) {
 				c, err := New(Definition{Algorithm: alg, R: 0.4, Engine: ec.engine})

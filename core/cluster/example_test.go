@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/smearflow/smearflow/core/cluster"
 	"github.com/smearflow/smearflow/core/jet"
@@ -42,4 +43,19 @@ func ExampleParseAlgorithm() {
 	// kt <nil>
 	// cambridge <nil>
 	// Algorithm(0) cluster: unknown jet algorithm "siscone" (want one of antikt, kt, cambridge)
+}
+
+// Sorting particles by decreasing kt^2 as FastJet's sorted_by_pt does;
+// equal kt^2 keep their order (stable sort).
+func ExampleByDecreasingKt2() {
+	ps := []jet.FourVector{{Px: 3, E: 5}, {Px: 0, Py: 10, E: 10}, {Px: -3, E: 6}, {Px: 1, E: 1}}
+	slices.SortStableFunc(ps, cluster.ByDecreasingKt2)
+	for _, p := range ps {
+		fmt.Println(p.Px, p.Py, p.E)
+	}
+	// Output:
+	// 0 10 10
+	// 3 0 5
+	// -3 0 6
+	// 1 0 1
 }

@@ -7,6 +7,26 @@ import (
 	"github.com/smearflow/smearflow/core/jet"
 )
 
+// briefJets is the state n2State and tiledState share: the pseudojets
+// (the input particles, then one per recombination) with their
+// constituent lists, and per BriefJet slot the geometry and
+// nearest-neighbour data of FastJet's BriefJet. The slices are kept
+// between calls to avoid allocation.
+type briefJets struct {
+	// Pseudojets: the input particles, then one per recombination.
+	p          []jet.FourVector
+	head, tail []int // constituent linked list of each pseudojet
+	next       []int // next particle in a list (-1 ends it)
+
+	// BriefJets, per slot.
+	eta, phi, kt2, nnDist, diJ []float64
+	nn, jidx                   []int
+
+	beams []beamStep
+	r2    float64
+	alg   Algorithm
+}
+
 // n2State is a port of FastJet 3.4's ClusterSequence::_simple_N2_cluster
 // (the N2Plain strategy) with BriefJet geometry: every active (pseudo)jet
 // keeps its nearest neighbour (NN) among the jets closer than R, and the
@@ -14,22 +34,9 @@ import (
 // recombined at each step, with the beam distance k_i * R^2 when no
 // neighbour is within R. The comparisons, the order in which candidates are
 // scanned and the slot bookkeeping follow FastJet exactly, so that ties are
-// broken the same way.
-//
-// The slices are kept between calls to avoid allocation.
+// broken the same way. BriefJets live in slots 0..n-1.
 type n2State struct {
-	// Pseudojets: the input particles, then one per recombination.
-	p          []jet.FourVector
-	head, tail []int // constituent linked list of each pseudojet
-	next       []int // next particle in a list (-1 ends it)
-
-	// BriefJets in slots 0..n-1.
-	eta, phi, kt2, nnDist, diJ []float64
-	nn, jidx                   []int
-
-	beams []beamStep
-	r2    float64
-	alg   Algorithm
+	briefJets
 }
 
 type beamStep struct {
@@ -44,7 +51,7 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-func (s *n2State) scale(p jet.FourVector) float64 {
+func (s *briefJets) scale(p jet.FourVector) float64 {
 	switch s.alg {
 	case Kt:
 		return Kt2(p)
@@ -59,7 +66,7 @@ func (s *n2State) scale(p jet.FourVector) float64 {
 	}
 }
 
-func (s *n2State) setInfo(slot, j int) {
+func (s *briefJets) setInfo(slot, j int) {
 	p := s.p[j]
 	s.eta[slot] = Rapidity(p)
 	s.phi[slot] = Phi(p)
@@ -69,7 +76,7 @@ func (s *n2State) setInfo(slot, j int) {
 	s.nn[slot] = -1
 }
 
-func (s *n2State) dist(a, b int) float64 {
+func (s *briefJets) dist(a, b int) float64 {
 	dphi := math.Abs(s.phi[a] - s.phi[b])
 	deta := s.eta[a] - s.eta[b]
 	if dphi > math.Pi {
@@ -78,7 +85,7 @@ func (s *n2State) dist(a, b int) float64 {
 	return dphi*dphi + deta*deta
 }
 
-func (s *n2State) diJOf(a int) float64 {
+func (s *briefJets) diJOf(a int) float64 {
 	k := s.kt2[a]
 	if b := s.nn[a]; b >= 0 && s.kt2[b] < k {
 		k = s.kt2[b]
@@ -117,26 +124,33 @@ func (s *n2State) setNNNocross(a, n int) {
 	s.nn[a], s.nnDist[a] = best, bestD
 }
 
-func (s *n2State) run(particles []jet.FourVector, def Definition) {
+// reset prepares the clustering of particles with def: one pseudojet
+// per particle, its only constituent itself, and n BriefJet slots.
+func (s *briefJets) reset(particles []jet.FourVector, def Definition) {
 	n := len(particles)
 	s.alg = def.Algorithm
 	s.r2 = def.R * def.R
-	invR2 := 1 / s.r2
 	s.p = append(s.p[:0], particles...)
-	s.head = grow(s.head, 2*n)
-	s.tail = grow(s.tail, 2*n)
-	s.next = grow(s.next, n)
-	for i := 0; i < n; i++ {
+	s.head, s.tail, s.next = grow(s.head, 2*n), grow(s.tail, 2*n), grow(s.next, n)
+	for i := range n {
 		s.head[i], s.tail[i], s.next[i] = i, i, -1
 	}
-	s.eta = grow(s.eta, n)
-	s.phi = grow(s.phi, n)
-	s.kt2 = grow(s.kt2, n)
-	s.nnDist = grow(s.nnDist, n)
-	s.diJ = grow(s.diJ, n)
-	s.nn = grow(s.nn, n)
-	s.jidx = grow(s.jidx, n)
+	s.eta, s.phi, s.kt2 = grow(s.eta, n), grow(s.phi, n), grow(s.kt2, n)
+	s.nnDist, s.diJ = grow(s.nnDist, n), grow(s.diJ, n)
+	s.nn, s.jidx = grow(s.nn, n), grow(s.jidx, n)
 	s.beams = s.beams[:0]
+}
+
+// inclusiveJets selects the inclusive jets of the last clustering
+// (selectInclusive).
+func (s *briefJets) inclusiveJets(ptMin float64) []Jet {
+	return selectInclusive(s.p, s.beams, s.head, s.tail, s.next, s.alg, ptMin)
+}
+
+func (s *n2State) run(particles []jet.FourVector, def Definition) {
+	n := len(particles)
+	s.reset(particles, def)
+	invR2 := 1 / s.r2
 
 	for i := 0; i < n; i++ {
 		s.setInfo(i, i)
@@ -199,7 +213,7 @@ func (s *n2State) run(particles []jet.FourVector, def Definition) {
 }
 
 // recombine adds pseudojets i and j (E-scheme) and returns the new index.
-func (s *n2State) recombine(i, j int) int {
+func (s *briefJets) recombine(i, j int) int {
 	pi, pj := s.p[i], s.p[j]
 	k := len(s.p)
 	s.p = append(s.p, jet.FourVector{Px: pi.Px + pj.Px, Py: pi.Py + pj.Py, Pz: pi.Pz + pj.Pz, E: pi.E + pj.E})
@@ -223,7 +237,7 @@ func constituentsOf(head, tail, next []int, j int) []int {
 // inclusive runs the clustering and selects the inclusive jets.
 func (s *n2State) inclusive(particles []jet.FourVector, def Definition, ptMin float64) []Jet {
 	s.run(particles, def)
-	return selectInclusive(s.p, s.beams, s.head, s.tail, s.next, def.Algorithm, ptMin)
+	return s.inclusiveJets(ptMin)
 }
 
 // selectInclusive picks the inclusive jets among the beam recombinations

@@ -13,16 +13,13 @@ import (
 // after a recombination only visit those tiles. Distances, d_iJ and the
 // beam distance are computed exactly as in n2State, so the clustering is
 // the same (up to the order in which exact ties are broken).
+//
+// BriefJet slots are ids, stable while the jet is active (a recombined jet
+// takes the id of one of its parents).
 type tiledState struct {
-	p          []jet.FourVector
-	head, tail []int
-	next       []int
-
-	// Per BriefJet id (stable while the jet is active; a recombined jet
-	// takes the id of one of its parents).
-	eta, phi, kt2, nnDist, diJ []float64
-	nn, jidx, tile, tilePos    []int
-	act, actPos                []int // active ids, and each id's position in act
+	briefJets
+	tile, tilePos []int // each id's tile and position in it
+	act, actPos   []int // active ids, and each id's position in act
 
 	// Tiling.
 	y0, dy, dphi float64
@@ -32,31 +29,12 @@ type tiledState struct {
 	stamp        []int   // per tile, for deduplication
 	epoch        int
 	visit        []int
-
-	beams []beamStep
-	r2    float64
-	alg   Algorithm
 }
 
 // tiledUseful reports whether tiling applies: at least 3 phi tiles of
 // width >= R and enough particles to pay for it.
 func tiledUseful(n int, r float64) bool {
 	return n >= 64 && math.Floor(2*math.Pi/r) >= 3
-}
-
-func (s *tiledState) scale(p jet.FourVector) float64 {
-	switch s.alg {
-	case Kt:
-		return Kt2(p)
-	case Cambridge:
-		return 1
-	default:
-		k := Kt2(p)
-		if k > 1e-300 {
-			return 1 / k
-		}
-		return 1e300
-	}
 }
 
 func (s *tiledState) tileOf(eta, phi float64) int {
@@ -136,33 +114,6 @@ func (s *tiledState) removeFromTile(id int) {
 	s.members[t] = m[:len(m)-1]
 }
 
-func (s *tiledState) setInfo(id, j int) {
-	p := s.p[j]
-	s.eta[id] = Rapidity(p)
-	s.phi[id] = Phi(p)
-	s.kt2[id] = s.scale(p)
-	s.jidx[id] = j
-	s.nnDist[id] = s.r2
-	s.nn[id] = -1
-}
-
-func (s *tiledState) dist(a, b int) float64 {
-	dphi := math.Abs(s.phi[a] - s.phi[b])
-	deta := s.eta[a] - s.eta[b]
-	if dphi > math.Pi {
-		dphi = 2*math.Pi - dphi
-	}
-	return dphi*dphi + deta*deta
-}
-
-func (s *tiledState) diJOf(a int) float64 {
-	k := s.kt2[a]
-	if b := s.nn[a]; b >= 0 && s.kt2[b] < k {
-		k = s.kt2[b]
-	}
-	return s.nnDist[a] * k
-}
-
 // findNN sets the nearest neighbour of a among the jets of its neighbour
 // tiles (only those closer than R count).
 func (s *tiledState) findNN(a int) {
@@ -192,19 +143,10 @@ func (s *tiledState) markTiles(t int) {
 
 func (s *tiledState) run(particles []jet.FourVector, def Definition) {
 	n := len(particles)
-	s.alg = def.Algorithm
-	s.r2 = def.R * def.R
+	s.reset(particles, def)
 	invR2 := 1 / s.r2
-	s.p = append(s.p[:0], particles...)
-	s.head, s.tail, s.next = grow(s.head, 2*n), grow(s.tail, 2*n), grow(s.next, n)
-	for i := range n {
-		s.head[i], s.tail[i], s.next[i] = i, i, -1
-	}
-	s.eta, s.phi, s.kt2 = grow(s.eta, n), grow(s.phi, n), grow(s.kt2, n)
-	s.nnDist, s.diJ = grow(s.nnDist, n), grow(s.diJ, n)
-	s.nn, s.jidx, s.tile, s.tilePos = grow(s.nn, n), grow(s.jidx, n), grow(s.tile, n), grow(s.tilePos, n)
+	s.tile, s.tilePos = grow(s.tile, n), grow(s.tilePos, n)
 	s.act, s.actPos = grow(s.act, n), grow(s.actPos, n)
-	s.beams = s.beams[:0]
 	s.setupTiles(particles, def.R)
 	for i := range n {
 		s.setInfo(i, i)
@@ -276,16 +218,7 @@ func (s *tiledState) run(particles []jet.FourVector, def Definition) {
 	}
 }
 
-func (s *tiledState) recombine(i, j int) int {
-	pi, pj := s.p[i], s.p[j]
-	k := len(s.p)
-	s.p = append(s.p, jet.FourVector{Px: pi.Px + pj.Px, Py: pi.Py + pj.Py, Pz: pi.Pz + pj.Pz, E: pi.E + pj.E})
-	s.head[k], s.tail[k] = s.head[i], s.tail[j]
-	s.next[s.tail[i]] = s.head[j]
-	return k
-}
-
 func (s *tiledState) inclusive(particles []jet.FourVector, def Definition, ptMin float64) []Jet {
 	s.run(particles, def)
-	return selectInclusive(s.p, s.beams, s.head, s.tail, s.next, def.Algorithm, ptMin)
+	return s.inclusiveJets(ptMin)
 }

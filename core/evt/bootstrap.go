@@ -63,44 +63,26 @@ func (r *Result) BootstrapGOF(ctx context.Context, nBoot int, seed uint64, worke
 	if nBoot < 1 {
 		return GOFPValues{}, fmt.Errorf("evt: n_boot must be >= 1, got %d", nBoot)
 	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, nBoot)
 	ks := make([]float64, nBoot)
 	ad := make([]float64, nBoot)
 	ok := make([]bool, nBoot)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			xs := make([]float64, r.N)
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= nBoot || ctx.Err() != nil {
-					return
-				}
-				rng := replicateRNG(seed, b)
-				for i := range xs {
-					xs[i] = r.Dist.Rand(rng)
-				}
-				slices.Sort(xs)
-				if checkSample(r.Family, xs, r.Options) != nil {
-					continue
-				}
-				fr, err := fitSorted(r.Family, xs, r.Options)
-				if err != nil || !fr.converged {
-					continue
-				}
-				ks[b], ad[b] = gofSorted(fr.d, xs)
-				ok[b] = !math.IsNaN(ks[b]) && !math.IsNaN(ad[b])
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := forEachParallel(ctx, nBoot, workers, func() []float64 { return make([]float64, r.N) }, func(b int, xs []float64) {
+		rng := replicateRNG(seed, b)
+		for i := range xs {
+			xs[i] = r.Dist.Rand(rng)
+		}
+		slices.Sort(xs)
+		if checkSample(r.Family, xs, r.Options) != nil {
+			return
+		}
+		fr, err := fitSorted(r.Family, xs, r.Options)
+		if err != nil || !fr.converged {
+			return
+		}
+		ks[b], ad[b] = gofSorted(fr.d, xs)
+		ok[b] = !math.IsNaN(ks[b]) && !math.IsNaN(ad[b])
+	})
+	if err != nil {
 		return GOFPValues{}, err
 	}
 	out := GOFPValues{NBoot: nBoot, Seed: seed}
@@ -127,4 +109,34 @@ func (r *Result) BootstrapGOF(ctx context.Context, nBoot int, seed uint64, worke
 	out.KS = float64(1+nks) / float64(1+good)
 	out.AD = float64(1+nad) / float64(1+good)
 	return out, nil
+}
+
+// forEachParallel calls do(b, state) for every b in [0, n) on up to
+// workers goroutines (<= 0: GOMAXPROCS), each goroutine with its own
+// state from newState (scratch space). Indices are handed out in
+// increasing order; once ctx is cancelled no new index is started, and
+// ctx.Err() is returned after every goroutine has finished.
+func forEachParallel[S any](ctx context.Context, n, workers int, newState func() S, do func(b int, state S)) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			state := newState()
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= n || ctx.Err() != nil {
+					return
+				}
+				do(b, state)
+			}
+		}()
+	}
+	wg.Wait()
+	return ctx.Err()
 }

@@ -294,16 +294,10 @@ func fitWeibull0(y []float64, kHint float64, work []float64) (c, scale, ll float
 		sumLog += u[i]
 		lmax = math.Max(lmax, u[i])
 	}
-	mean, m2 := 0.0, 0.0
 	for i := range u {
 		u[i] -= lmax
-		mean += u[i]
 	}
-	mean /= float64(n)
-	for _, v := range u {
-		m2 += (v - mean) * (v - mean)
-	}
-	sd := math.Sqrt(m2 / float64(n))
+	mean, sd := meanSD(u)
 	if !(sd > 0) {
 		return 0, 0, 0, errors.New("no spread in ln x")
 	}
@@ -357,16 +351,7 @@ func fitGumbel(xs []float64, left bool) (loc, scale float64, err error) {
 			y[i] = v - x0
 		}
 	}
-	mean := 0.0
-	for _, v := range y {
-		mean += v
-	}
-	mean /= float64(n)
-	m2 := 0.0
-	for _, v := range y {
-		m2 += (v - mean) * (v - mean)
-	}
-	sd := math.Sqrt(m2 / float64(n))
+	mean, sd := meanSD(y)
 	if !(sd > 0) {
 		return 0, 0, fmt.Errorf("%w: gumbel: no spread", ErrInput)
 	}
@@ -410,16 +395,7 @@ func fitGumbel(xs []float64, left bool) (loc, scale float64, err error) {
 func fitFreeLoc(fam Family, xs []float64, opt Options) fitRaw {
 	n := len(xs)
 	xmin := xs[0]
-	mean := 0.0
-	for _, v := range xs {
-		mean += v
-	}
-	mean /= float64(n)
-	m2 := 0.0
-	for _, v := range xs {
-		m2 += (v - mean) * (v - mean)
-	}
-	sd := math.Sqrt(m2 / float64(n))
+	_, sd := meanSD(xs)
 	y := make([]float64, n)
 	work := make([]float64, n)
 	hint := 0.0
@@ -605,4 +581,19 @@ func gevPWM(xs []float64) ([]float64, bool) {
 		return nil, false
 	}
 	return []float64{k, xi, alpha}, true
+}
+
+// meanSD returns the mean and the population standard deviation
+// (divisor n) of v, summed in order.
+func meanSD(v []float64) (mean, sd float64) {
+	n := float64(len(v))
+	for _, x := range v {
+		mean += x
+	}
+	mean /= n
+	m2 := 0.0
+	for _, x := range v {
+		m2 += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(m2 / n)
 }

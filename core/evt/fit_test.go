@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/smearflow/smearflow/internal/sharedtest"
 )
 
 // TestRecovery fits seeded samples of known distributions and requires
@@ -184,7 +186,7 @@ func TestBootstrapGOF(t *testing.T) {
 	}
 	t.Logf("well-specified weibull_min n=500: KS D=%.4f p=%.3f, A2=%.3f p=%.3f", r.KS, a.KS, r.AD, a.AD)
 
-	_, cols := readCSV(t, "reference/evt/nn_distances_500.csv")
+	_, cols := sharedtest.ReadCSVColumns(t, "reference/evt/nn_distances_500.csv")
 	nn, err := Fit(WeibullMin, cols["nn_distance"], Options{})
 	if err != nil {
 		t.Fatal(err)

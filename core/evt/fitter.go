@@ -21,6 +21,37 @@ type FitterConfig struct {
 	Workers int
 }
 
+// NBootParam is the "n_boot" parameter every fitter plugin declares: the
+// number of parametric-bootstrap replicates (FitterConfig.NBoot).
+var NBootParam = plugin.ParamSpec{Name: "n_boot", Type: plugin.TypeInt, Default: int64(200), Min: plugin.Bound(0), Max: plugin.Bound(100000),
+	Doc: "parametric-bootstrap replicates (each refitted) for the KS and Anderson-Darling p-values; 0 disables them (p-values NaN)."}
+
+// LocParam is the "loc" parameter of the fitter plugins whose location
+// is 0 unless freed ("fixed" or "free"; see FreeLoc).
+var LocParam = plugin.ParamSpec{Name: "loc", Type: plugin.TypeString, Default: "fixed", Enum: []string{"fixed", "free"},
+	Doc: "fixed: the location is held at 0 (2 parameters c, scale; every value must be > 0). " +
+		"free: the location is fitted too and must stay below min(x)."}
+
+// FreeLoc returns the Options of a fit whose "loc" parameter (LocParam)
+// is resolved in p.
+func FreeLoc(p plugin.Params) Options { return Options{FreeLoc: p.String("loc") == "free"} }
+
+// FitPlugin implements plugin.Fitter.Fit for the fitter plugin called
+// name whose parameters are spec: it resolves req.Params against spec,
+// builds the configuration with config and fits every sample with
+// FitSamples. Errors are prefixed "fitter/<name>: ".
+func FitPlugin(ctx context.Context, name string, spec plugin.Spec, req plugin.FitRequest, config func(plugin.Params) FitterConfig) ([]plugin.FitResult, error) {
+	params, err := spec.Resolve(req.Params)
+	if err != nil {
+		return nil, fmt.Errorf("fitter/%s: %w", name, err)
+	}
+	res, err := FitSamples(ctx, config(params), req)
+	if err != nil {
+		return nil, fmt.Errorf("fitter/%s: %w", name, err)
+	}
+	return res, nil
+}
+
 // FitSamples implements plugin.Fitter.Fit for one family: every sample of
 // req is fitted (one FitResult per sample, in order), its goodness of fit
 // is bootstrapped with seed DeriveSeed(req.Seed, sample index), and the

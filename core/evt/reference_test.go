@@ -3,6 +3,9 @@ package evt
 import (
 	"math"
 	"testing"
+
+	"github.com/smearflow/smearflow/core/evt/evttest"
+	"github.com/smearflow/smearflow/internal/sharedtest"
 )
 
 // checkFitAgainst compares a Fit with one reference fit report, with the
@@ -95,14 +98,14 @@ func checkFitAgainst(t *testing.T, name string, x []float64, ref refFit) *Result
 // reference/evt/synthetic_<family>.csv and synthetic_fits.json.
 func TestSyntheticReference(t *testing.T) {
 	var refs map[string]refFit
-	readJSON(t, "reference/evt/synthetic_fits.json", &refs)
+	sharedtest.ReadJSON(t, "reference/evt/synthetic_fits.json", &refs)
 	for _, fam := range Families {
 		t.Run(string(fam), func(t *testing.T) {
 			ref, ok := refs[string(fam)]
 			if !ok {
 				t.Fatalf("no reference for %s", fam)
 			}
-			_, cols := readCSV(t, "reference/evt/"+ref.File)
+			_, cols := sharedtest.ReadCSVColumns(t, "reference/evt/"+ref.File)
 			checkFitAgainst(t, string(fam), cols["x"], ref)
 		})
 	}
@@ -112,18 +115,8 @@ func TestSyntheticReference(t *testing.T) {
 // nearest-neighbour SEMD distances (reference/evt/nn_distances_500.csv,
 // nn_weibull_fit.json): all jets, quark queries and gluon queries.
 func TestNNWeibullReference(t *testing.T) {
-	var refs map[string]refFit
-	readJSON(t, "reference/evt/nn_weibull_fit.json", &refs)
-	_, cols := readCSV(t, "reference/evt/nn_distances_500.csv")
-	var all, quark, gluon []float64
-	for i, d := range cols["nn_distance"] {
-		all = append(all, d)
-		if cols["label"][i] == 1 {
-			quark = append(quark, d)
-		} else {
-			gluon = append(gluon, d)
-		}
-	}
+	refs := evttest.NNFits(t)
+	all, quark, gluon := evttest.NNDistances(t)
 	for _, c := range []struct {
 		key string
 		x   []float64

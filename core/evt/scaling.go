@@ -5,10 +5,7 @@ import (
 
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 )
 
 // LadderInput is one rung of a scaling ladder: the nearest-neighbour
@@ -270,38 +267,21 @@ func bootstrapLadder(ctx context.Context, s *Scaling, pooled [][]float64, ns []i
 	// Per replicate: medians and means per rung.
 	med := make([]float64, B*R)
 	avg := make([]float64, B*R)
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, B)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []float64
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= B || ctx.Err() != nil {
-					return
-				}
-				rng := replicateRNG(opt.Seed, b)
-				for r, p := range pooled {
-					buf = buf[:0]
-					for range p {
-						buf = append(buf, p[rng.IntN(len(p))])
-					}
-					avg[b*R+r] = mean(buf)
-					slices.Sort(buf)
-					med[b*R+r] = medianSorted(buf)
-				}
+	err := forEachParallel(ctx, B, opt.Workers, func() *[]float64 { return new([]float64) }, func(b int, scratch *[]float64) {
+		buf := *scratch
+		rng := replicateRNG(opt.Seed, b)
+		for r, p := range pooled {
+			buf = buf[:0]
+			for range p {
+				buf = append(buf, p[rng.IntN(len(p))])
 			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+			avg[b*R+r] = mean(buf)
+			slices.Sort(buf)
+			med[b*R+r] = medianSorted(buf)
+		}
+		*scratch = buf
+	})
+	if err != nil {
 		return err
 	}
 	lo, hi := (1-opt.Level)/2, (1+opt.Level)/2

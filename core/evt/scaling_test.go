@@ -5,12 +5,14 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"github.com/smearflow/smearflow/internal/sharedtest"
 )
 
 // ladderFromMatrix builds the ladder of reference/evt/scaling_ladder.csv:
 // subsets are the first N jets, d_N(i) = min over j != i, j < N of D(i, j).
 func ladderFromMatrix(t testing.TB, sizes []int) []LadderInput {
-	d, rows, cols := readNPYMatrix(t, "reference/smearing/semd_matrix_500.npy")
+	d, rows, cols := sharedtest.ReadNPYMatrix(t, "reference/smearing/semd_matrix_500.npy")
 	if rows != 500 || cols != 500 {
 		t.Fatalf("matrix shape (%d, %d), want (500, 500)", rows, cols)
 	}
@@ -35,7 +37,7 @@ func ladderFromMatrix(t testing.TB, sizes []int) []LadderInput {
 // against reference/evt/scaling_ladder.csv and scaling_fit.json (1e-12;
 // Weibull shape and scale per N as MLEs, 1e-6 relative).
 func TestScalingReference(t *testing.T) {
-	_, lad := readCSV(t, "reference/evt/scaling_ladder.csv")
+	_, lad := sharedtest.ReadCSVColumns(t, "reference/evt/scaling_ladder.csv")
 	type plRef struct {
 		Slope     float64   `json:"slope"`
 		Intercept float64   `json:"intercept"`
@@ -48,7 +50,7 @@ func TestScalingReference(t *testing.T) {
 		Median plRef `json:"median"`
 		Mean   plRef `json:"mean"`
 	}
-	readJSON(t, "reference/evt/scaling_fit.json", &ref)
+	sharedtest.ReadJSON(t, "reference/evt/scaling_fit.json", &ref)
 	s, err := FitScaling(context.Background(), ladderFromMatrix(t, ref.N), ScalingOptions{NBoot: 200, Seed: 7})
 	if err != nil {
 		t.Fatal(err)

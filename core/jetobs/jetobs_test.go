@@ -1,48 +1,13 @@
 package jetobs
 
 import (
-	"encoding/csv"
 	"errors"
 	"math"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/internal/sharedtest"
 )
-
-// readCSV returns the rows of a CSV file keyed by its header.
-func readCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for k, h := range recs[0] {
-			m[h] = r[k]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(t *testing.T, row map[string]string, col string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(row[col], 64)
-	if err != nil {
-		t.Fatalf("column %s: %v", col, err)
-	}
-	return v
-}
 
 func relDiff(a, b float64) float64 {
 	return math.Abs(a-b) / math.Max(math.Abs(b), 1e-300)
@@ -61,14 +26,14 @@ func TestAgainstFastJet(t *testing.T) {
 		{"reference/substructure/fjcontrib_obs_small500_massless.csv", false},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			rows := readCSV(t, sharedtest.Path(t, tc.file))
+			rows := sharedtest.ReadCSVRows(t, tc.file)
 			if len(rows) != jets.Len() {
 				t.Fatalf("%d reference rows for %d jets", len(rows), jets.Len())
 			}
 			worst := map[string]float64{}
 			for i, row := range rows {
 				v := jets.Jet(i)
-				if n := Multiplicity(v); n != int(num(t, row, "n_const")) {
+				if n := Multiplicity(v); n != int(row.Float(t, "n_const")) {
 					t.Fatalf("jet %d: multiplicity %d, want %s", i, n, row["n_const"])
 				}
 				m, err := Mass(v, tc.massive)
@@ -85,7 +50,7 @@ func TestAgainstFastJet(t *testing.T) {
 					col string
 					got float64
 				}{{"mass", m}, {"pTD", ptd}, {"girth", w}, {"y", y0}, {"phi", phi0}} {
-					d := relDiff(c.got, num(t, row, c.col))
+					d := relDiff(c.got, row.Float(t, c.col))
 					worst[c.col] = math.Max(worst[c.col], d)
 					if d > 1e-6 {
 						t.Errorf("jet %d %s: got %.17g, want %s (rel %.2g)", i, c.col, c.got, row[c.col], d)

@@ -28,22 +28,35 @@ type Archive struct {
 // zip central directory is missing) gives an error saying which member is
 // cut short and where.
 func OpenNPZ(path string) (*Archive, error) {
+	return openFile(path, func(f *os.File, size int64) (*Archive, error) {
+		a, err := NewArchive(f, size, path)
+		if err != nil {
+			return nil, err
+		}
+		a.f = f
+		return a, nil
+	})
+}
+
+// openFile opens path and hands the file and its size to open; the file
+// is closed when opening it or open fails, else owned by the result.
+func openFile[T any](path string, open func(f *os.File, size int64) (T, error)) (T, error) {
+	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, err
+		return zero, err
 	}
-	a, err := NewArchive(f, st.Size(), path)
+	v, err := open(f, st.Size())
 	if err != nil {
 		f.Close()
-		return nil, err
+		return zero, err
 	}
-	a.f = f
-	return a, nil
+	return v, nil
 }
 
 // NewArchive reads an .npz archive from r, which holds size bytes. name is

@@ -62,21 +62,9 @@ func (a *Array) truncated(have int64) error {
 
 // Open opens a .npy file for streaming.
 func Open(path string) (*Array, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	a, err := newArray(bufio.NewReaderSize(f, 1<<16), f, path, "file", st.Size())
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return a, nil
+	return openFile(path, func(f *os.File, size int64) (*Array, error) {
+		return newArray(bufio.NewReaderSize(f, 1<<16), f, path, "file", size)
+	})
 }
 
 // Remaining returns the number of rows not read yet.
@@ -189,35 +177,24 @@ func (a *Array) floatAt(b []byte, i int) float64 {
 
 // ReadAllFloat64 reads every remaining row into a new slice.
 func (a *Array) ReadAllFloat64() ([]float64, error) {
-	out := make([]float64, int64(a.Remaining())*int64(a.RowLen()))
-	if a.Remaining() == 0 {
-		return out, nil
-	}
-	// Read in chunks of about 1 MiB so the byte buffer stays small.
-	chunk := max(1, (1<<20)/max(1, a.RowLen()*a.DType.Size))
-	off := 0
-	for a.Remaining() > 0 {
-		end := min(len(out), off+chunk*a.RowLen())
-		n, err := a.ReadFloat64(out[off:end])
-		if err != nil {
-			return nil, err
-		}
-		off += n * a.RowLen()
-		if a.RowLen() == 0 {
-			break
-		}
-	}
-	return out, nil
+	return readAll(a, a.ReadFloat64)
 }
 
 // ReadAllInt64 reads every remaining row into a new slice of int64.
 func (a *Array) ReadAllInt64() ([]int64, error) {
-	out := make([]int64, int64(a.Remaining())*int64(a.RowLen()))
+	return readAll(a, a.ReadInt64)
+}
+
+// readAll reads every remaining row of a into a new slice with read
+// (ReadFloat64 or ReadInt64), in chunks of about 1 MiB of file data so
+// that the byte buffer stays small.
+func readAll[T float64 | int64](a *Array, read func([]T) (int, error)) ([]T, error) {
+	out := make([]T, int64(a.Remaining())*int64(a.RowLen()))
 	chunk := max(1, (1<<20)/max(1, a.RowLen()*a.DType.Size))
 	off := 0
 	for a.Remaining() > 0 {
 		end := min(len(out), off+chunk*a.RowLen())
-		n, err := a.ReadInt64(out[off:end])
+		n, err := read(out[off:end])
 		if err != nil {
 			return nil, err
 		}
@@ -268,55 +245,14 @@ func decodeFloat64(dst []float64, src []byte, dt DType) {
 		for i := range dst {
 			dst[i] = float64(math.Float32frombits(bo.Uint32(src[4*i:])))
 		}
-	case dt.Kind == 'i' && dt.Size == 8:
-		for i := range dst {
-			dst[i] = float64(int64(bo.Uint64(src[8*i:])))
-		}
-	case dt.Kind == 'i' && dt.Size == 4:
-		for i := range dst {
-			dst[i] = float64(int32(bo.Uint32(src[4*i:])))
-		}
-	case dt.Kind == 'i' && dt.Size == 2:
-		for i := range dst {
-			dst[i] = float64(int16(bo.Uint16(src[2*i:])))
-		}
-	case dt.Kind == 'i' && dt.Size == 1:
-		for i := range dst {
-			dst[i] = float64(int8(src[i]))
-		}
-	case dt.Kind == 'u' && dt.Size == 8:
-		for i := range dst {
-			dst[i] = float64(bo.Uint64(src[8*i:]))
-		}
-	case dt.Kind == 'u' && dt.Size == 4:
-		for i := range dst {
-			dst[i] = float64(bo.Uint32(src[4*i:]))
-		}
-	case dt.Kind == 'u' && dt.Size == 2:
-		for i := range dst {
-			dst[i] = float64(bo.Uint16(src[2*i:]))
-		}
-	case dt.Kind == 'u' && dt.Size == 1:
-		for i := range dst {
-			dst[i] = float64(src[i])
-		}
-	case dt.Kind == 'b':
-		for i := range dst {
-			if src[i] != 0 {
-				dst[i] = 1
-			} else {
-				dst[i] = 0
-			}
-		}
 	default:
-		panic("npy: unsupported dtype " + dt.String()) // ParseDType refuses it first
+		decodeInteger(dst, src, dt)
 	}
 }
 
 // decodeInt64 converts len(dst) items of src and returns the index of the
 // first value that is not an integer in range (floats), or -1.
 func decodeInt64(dst []int64, src []byte, dt DType) int {
-	bo := byteOrder(dt)
 	switch {
 	case dt.Kind == 'f':
 		var tmp [256]float64
@@ -331,36 +267,57 @@ func decodeInt64(dst []int64, src []byte, dt DType) int {
 				dst[off+i] = int64(v)
 			}
 		}
-	case dt.Kind == 'i' && dt.Size == 8, dt.Kind == 'u' && dt.Size == 8:
-		for i := range dst {
-			dst[i] = int64(bo.Uint64(src[8*i:]))
-			if dt.Kind == 'u' && dst[i] < 0 {
+	case dt.Kind == 'u' && dt.Size == 8:
+		decodeInteger(dst, src, dt)
+		for i, v := range dst {
+			if v < 0 { // above 2^63 - 1
 				return i
 			}
 		}
+	default:
+		decodeInteger(dst, src, dt)
+	}
+	return -1
+}
+
+// decodeInteger converts len(dst) items of src of an integer or bool
+// dtype (kinds i, u and b) to T, as Go's conversions do: exactly, except
+// uint64 values above 2^63 - 1, which wrap to negative int64 (see
+// decodeInt64) and round to the nearest float64.
+func decodeInteger[T float64 | int64](dst []T, src []byte, dt DType) {
+	bo := byteOrder(dt)
+	switch {
+	case dt.Kind == 'i' && dt.Size == 8:
+		for i := range dst {
+			dst[i] = T(int64(bo.Uint64(src[8*i:])))
+		}
 	case dt.Kind == 'i' && dt.Size == 4:
 		for i := range dst {
-			dst[i] = int64(int32(bo.Uint32(src[4*i:])))
+			dst[i] = T(int32(bo.Uint32(src[4*i:])))
 		}
 	case dt.Kind == 'i' && dt.Size == 2:
 		for i := range dst {
-			dst[i] = int64(int16(bo.Uint16(src[2*i:])))
+			dst[i] = T(int16(bo.Uint16(src[2*i:])))
 		}
 	case dt.Kind == 'i' && dt.Size == 1:
 		for i := range dst {
-			dst[i] = int64(int8(src[i]))
+			dst[i] = T(int8(src[i]))
+		}
+	case dt.Kind == 'u' && dt.Size == 8:
+		for i := range dst {
+			dst[i] = T(bo.Uint64(src[8*i:]))
 		}
 	case dt.Kind == 'u' && dt.Size == 4:
 		for i := range dst {
-			dst[i] = int64(bo.Uint32(src[4*i:]))
+			dst[i] = T(bo.Uint32(src[4*i:]))
 		}
 	case dt.Kind == 'u' && dt.Size == 2:
 		for i := range dst {
-			dst[i] = int64(bo.Uint16(src[2*i:]))
+			dst[i] = T(bo.Uint16(src[2*i:]))
 		}
 	case dt.Kind == 'u' && dt.Size == 1:
 		for i := range dst {
-			dst[i] = int64(src[i])
+			dst[i] = T(src[i])
 		}
 	case dt.Kind == 'b':
 		for i := range dst {
@@ -371,7 +328,6 @@ func decodeInt64(dst []int64, src []byte, dt DType) int {
 			}
 		}
 	default:
-		panic("npy: unsupported dtype " + dt.String())
+		panic("npy: unsupported dtype " + dt.String()) // ParseDType refuses it first
 	}
-	return -1
 }

@@ -113,24 +113,12 @@ func (s *Solver) Solve(a, b, cost []float64) (Result, error) {
 		return Result{}, fmt.Errorf("ot: cost has %d entries, want %d×%d = %d", len(cost), m0, n0, m0*n0)
 	}
 	var sa, sb float64
-	s.rowIdx, s.colIdx = s.rowIdx[:0], s.colIdx[:0]
-	for i, x := range a {
-		if !(x >= 0) || math.IsInf(x, 0) {
-			return Result{}, fmt.Errorf("ot: supply a[%d] = %v is not a finite number >= 0", i, x)
-		}
-		if x > 0 {
-			s.rowIdx = append(s.rowIdx, i)
-			sa += x
-		}
+	var err error
+	if s.rowIdx, sa, err = support("supply a", a, s.rowIdx[:0]); err != nil {
+		return Result{}, err
 	}
-	for j, x := range b {
-		if !(x >= 0) || math.IsInf(x, 0) {
-			return Result{}, fmt.Errorf("ot: demand b[%d] = %v is not a finite number >= 0", j, x)
-		}
-		if x > 0 {
-			s.colIdx = append(s.colIdx, j)
-			sb += x
-		}
+	if s.colIdx, sb, err = support("demand b", b, s.colIdx[:0]); err != nil {
+		return Result{}, err
 	}
 	maxC := 0.0
 	for k, c := range cost {
@@ -634,4 +622,21 @@ func (s *Solver) updateTree(in, join, uIn, vIn, uOut int32) {
 	for u := vOut; u != join; u = parent[u] {
 		succNum[u] -= oldSuccNum
 	}
+}
+
+// support appends to idx the indices of the positive entries of v and
+// returns them with their sum; an entry that is negative, NaN or
+// infinite is an error naming it (what is "supply a" or "demand b").
+func support(what string, v []float64, idx []int) ([]int, float64, error) {
+	sum := 0.0
+	for i, x := range v {
+		if !(x >= 0) || math.IsInf(x, 0) {
+			return idx, 0, fmt.Errorf("ot: %s[%d] = %v is not a finite number >= 0", what, i, x)
+		}
+		if x > 0 {
+			idx = append(idx, i)
+			sum += x
+		}
+	}
+	return idx, sum, nil
 }

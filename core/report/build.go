@@ -369,6 +369,24 @@ func (pn *panel) band(x, lo, hi []float64, c color.RGBA) error {
 	return nil
 }
 
+// series draws one curve with its shaded band (NaN bounds: no band) in
+// the i-th colour and dash pattern, with markers.
+func (pn *panel) series(x, y, lo, hi []float64, label string, i int) error {
+	if err := pn.band(x, lo, hi, Color(i)); err != nil {
+		return err
+	}
+	return pn.line(x, y, lineOpt{label: label, color: Color(i), dashes: lineDash(i), markers: true})
+}
+
+// attach puts the panel's plot at tile i of the figure when it drew any
+// data, and notes the points it dropped.
+func (f *figure) attach(i int, pn *panel) {
+	if pn.ok() {
+		f.panels[i] = pn.p
+	}
+	f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+}
+
 // finish guards the axis ranges against degenerate (zero-width) ranges,
 // which gonum/plot would widen to include non-positive values on a log
 // axis, and adds a small margin above the data. Room for a legend at the

@@ -131,10 +131,7 @@ func (b *builder) inputOverlay(input string, g []*Smearing) error {
 		for _, sm := range eps {
 			pts := sortedPoints(sm.Points)
 			x, a, lo, hi, _, _, _, _, _ := smearCols(pts)
-			if err := pn.band(x, lo, hi, Color(ci)); err != nil {
-				return err
-			}
-			if err := pn.line(x, a, lineOpt{label: smearLabel(sm), color: Color(ci), dashes: lineDash(ci), markers: true}); err != nil {
+			if err := pn.series(x, a, lo, hi, smearLabel(sm), ci); err != nil {
 				return err
 			}
 			ci++
@@ -143,10 +140,7 @@ func (b *builder) inputOverlay(input string, g []*Smearing) error {
 			for _, sm := range knn {
 				pts := sortedPoints(sm.Points)
 				_, a, lo, hi, _, _, _, _, r := smearCols(pts)
-				if err := pn.band(r, lo, hi, Color(ci)); err != nil {
-					return err
-				}
-				if err := pn.line(r, a, lineOpt{label: smearLabel(sm) + " at its median k-th NN radius", color: Color(ci), dashes: lineDash(ci), markers: true}); err != nil {
+				if err := pn.series(r, a, lo, hi, smearLabel(sm)+" at its median k-th NN radius", ci); err != nil {
 					return err
 				}
 				ci++
@@ -159,10 +153,7 @@ func (b *builder) inputOverlay(input string, g []*Smearing) error {
 			addTopAxis(pn.p, gevScale, "ε × mean jet pT [GeV]")
 			caption.WriteString("The top axis gives ε × mean jet pT in GeV. ")
 		}
-		if pn.ok() {
-			f.panels[col] = pn.p
-		}
-		f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+		f.attach(col, pn)
 		col++
 	}
 	if kPanel {
@@ -177,20 +168,14 @@ func (b *builder) inputOverlay(input string, g []*Smearing) error {
 		for _, sm := range knn {
 			pts := sortedPoints(sm.Points)
 			x, a, lo, hi, _, _, _, _, _ := smearCols(pts)
-			if err := pn.band(x, lo, hi, Color(ci)); err != nil {
-				return err
-			}
-			if err := pn.line(x, a, lineOpt{label: smearLabel(sm), color: Color(ci), dashes: lineDash(ci), markers: true}); err != nil {
+			if err := pn.series(x, a, lo, hi, smearLabel(sm), ci); err != nil {
 				return err
 			}
 			ci++
 		}
 		aucRefs(pn, 0, "")
 		pn.finish()
-		if pn.ok() {
-			f.panels[col] = pn.p
-		}
-		f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+		f.attach(col, pn)
 		if mainPanel {
 			caption.WriteString("Left: smearers with a radius or width ε. Right: kNN smearers against k (their own axis; no median k-th neighbour radius was given to place them on the ε axis). ")
 		} else {
@@ -283,20 +268,14 @@ func (b *builder) metricOverlay(all []Smearing) error {
 		for j := range x {
 			x[j] /= sm.NNScale
 		}
-		if err := pn.band(x, lo, hi, Color(i)); err != nil {
-			return err
-		}
 		label := smearLabel(sm) + ", " + metricKey(sm)
-		if err := pn.line(x, a, lineOpt{label: label, color: Color(i), dashes: lineDash(i), markers: true}); err != nil {
+		if err := pn.series(x, a, lo, hi, label, i); err != nil {
 			return err
 		}
 	}
 	aucRefs(pn, 1, "ε = median NN distance")
 	pn.finish()
-	if pn.ok() {
-		f.panels[0] = pn.p
-	}
-	f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+	f.attach(0, pn)
 	if len(skipped) > 0 {
 		f.notes = append(f.notes, "Not shown (no median nearest-neighbour distance given): "+strings.Join(skipped, ", ")+".")
 	}

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"math"
 	"os"
 	"strconv"
@@ -18,15 +16,7 @@ import (
 // +Inf, as the references write it).
 func readCSV(t *testing.T, rel string) (map[string]int, [][]float64) {
 	t.Helper()
-	f, err := os.Open(sharedtest.Path(t, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
+	recs := sharedtest.ReadCSV(t, rel)
 	col := map[string]int{}
 	for i, n := range recs[0] {
 		col[n] = i
@@ -46,17 +36,6 @@ func readCSV(t *testing.T, rel string) (map[string]int, [][]float64) {
 	return col, rows
 }
 
-func readJSON(t *testing.T, rel string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(sharedtest.Path(t, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
-}
-
 func relClose(a, b, tol float64) bool {
 	return math.Abs(a-b) <= tol*math.Max(math.Abs(a), math.Abs(b))
 }
@@ -73,7 +52,7 @@ func TestLocalSlopesReference(t *testing.T) {
 			Pairs       [][2]int  `json:"local_slope_pairs"`
 		} `json:"median"`
 	}
-	readJSON(t, "reference/evt/scaling_fit.json", &ref)
+	sharedtest.ReadJSON(t, "reference/evt/scaling_fit.json", &ref)
 	var pts []LadderPoint
 	for _, r := range rows {
 		pts = append(pts, LadderPoint{N: int(r[col["N"]]), Median: r[col["median_nn"]], Mean: r[col["mean_nn"]]})
@@ -112,7 +91,7 @@ func TestQuantileReference(t *testing.T) {
 			NN struct{ Min, Median, Mean, Max float64 } `json:"nn_summary"`
 		} `json:"all_500"`
 	}
-	readJSON(t, "reference/evt/nn_weibull_fit.json", &ref)
+	sharedtest.ReadJSON(t, "reference/evt/nn_weibull_fit.json", &ref)
 	s, bad := finiteSorted(v)
 	if bad != 0 {
 		t.Fatalf("%d non-finite distances", bad)
@@ -219,7 +198,7 @@ func referenceRun(t *testing.T) *Run {
 			AD     float64                    `json:"anderson_darling_A2"`
 		} `json:"all_500"`
 	}
-	readJSON(t, "reference/evt/nn_weibull_fit.json", &wf)
+	sharedtest.ReadJSON(t, "reference/evt/nn_weibull_fit.json", &wf)
 	k, lam := wf.All.MLE.C, wf.All.MLE.Scale
 	fit := Fit{Family: "weibull_min", N: 500, LogLik: wf.All.LogLik, AIC: wf.All.AIC, KS: wf.All.KS, KSPValue: nan, AD: wf.All.AD, ADPValue: nan, Converged: true,
 		Message: "KS p (naive, not bootstrapped) = " + strconv.FormatFloat(wf.All.KSP, 'g', 3, 64),
@@ -237,7 +216,7 @@ func referenceRun(t *testing.T) *Run {
 		Median struct{ Slope, Intercept float64 }
 		Mean   struct{ Slope, Intercept float64 }
 	}
-	readJSON(t, "reference/evt/scaling_fit.json", &sf)
+	sharedtest.ReadJSON(t, "reference/evt/scaling_fit.json", &sf)
 	sc := &Scaling{Median: PowerLaw{Slope: sf.Median.Slope, SlopeErr: nan, Intercept: sf.Median.Intercept}, Mean: PowerLaw{Slope: sf.Mean.Slope, SlopeErr: nan, Intercept: sf.Mean.Intercept}}
 	for _, r := range lrows {
 		sc.Points = append(sc.Points, LadderPoint{N: int(r[lcol["N"]]), Median: r[lcol["median_nn"]], Mean: r[lcol["mean_nn"]],

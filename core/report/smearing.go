@@ -175,10 +175,7 @@ func (b *builder) smearing(sm *Smearing) error {
 	if gev && logX && pn.ok() {
 		addTopAxis(pn.p, sm.GeVScale, an+" × mean jet pT [GeV]")
 	}
-	if pn.ok() {
-		f.panels[0] = pn.p
-	}
-	f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+	f.attach(0, pn)
 	if nn > 0 && len(x) > 0 && (nn < x[0] || nn > x[len(x)-1]) {
 		f.notes = append(f.notes, fmt.Sprintf("The median nearest-neighbour distance %s lies outside the scanned range.", num(nn, 4)))
 	}
@@ -235,10 +232,7 @@ func (b *builder) smearing(sm *Smearing) error {
 	if gev && logX && pn.ok() {
 		addTopAxis(pn.p, sm.GeVScale, an+" × mean jet pT [GeV]")
 	}
-	if pn.ok() {
-		f.panels[0] = pn.p
-	}
-	f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+	f.attach(0, pn)
 	if len(infX) > 0 {
 		f.notes = append(f.notes, fmt.Sprintf("%d %s with infinite rejection (no background jet passes the cut at ε_s = 0.5) %s drawn as upward arrows at the top edge.", len(infX), plural(len(infX), "point", "points"), plural(len(infX), "is", "are")))
 	}
@@ -278,10 +272,7 @@ func (b *builder) smearing(sm *Smearing) error {
 		pn.p.Y.Min, pn.p.Y.Max = 0, 1
 		pn.finish()
 		pn.p.Y.Min = 0
-		if pn.ok() {
-			f.panels[0] = pn.p
-		}
-		f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+		f.attach(0, pn)
 		f.caption = fmt.Sprintf("Fraction of scored jets whose reference ball at this %s holds no jet of either class, so the score is 1/2 and carries no information. Where this fraction grows, the AUC must fall back towards 0.5: the resolution has reached the sample's nearest-neighbour scale.", an)
 		b.addFigure(f)
 	}

@@ -220,10 +220,7 @@ func (b *builder) relevance(r *Relevance) error {
 		if pn.ok() {
 			pn.p.X.Max *= 1.06
 		}
-		if pn.ok() {
-			f.panels[0] = pn.p
-		}
-		f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+		f.attach(0, pn)
 		f.caption = "Input features ranked by their mean absolute relevance over the explained jets (largest at the top); expert (XAUG) variables in vermillion, low-level constituent inputs in blue. A feature near the top carries much of the network's decision; expert variables high in the list show which physics the network relies on."
 		b.addFigure(f)
 
@@ -283,10 +280,7 @@ func (b *builder) relevance(r *Relevance) error {
 		pn.p.Legend.Top = false
 		pn.p.Legend.Left = false
 		pn.finish()
-		if pn.ok() {
-			f.panels[0] = pn.p
-		}
-		f.notes = appendNote(f.notes, droppedNote(pn.dropped, ""))
+		f.attach(0, pn)
 		f.caption = "AUC of the tagger retrained on only the top-ranked features, versus how many are kept, with the full model's AUC as the dashed reference. Where the curve reaches the reference, the ranking has found a small set of inputs that carries the full discrimination."
 		b.addFigure(f)
 		t := &tableView{Title: "reduced feature sets", Columns: []string{"kept features", "AUC", "AUC band", "AUC − full"},

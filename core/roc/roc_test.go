@@ -1,11 +1,8 @@
 package roc
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"testing"
 
@@ -39,17 +36,10 @@ type refCurve struct {
 }
 
 func loadCases(t *testing.T) []refCase {
-	p := sharedtest.Path(t, "reference/roc/cases.json")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cs []refCase
-	if err := json.Unmarshal(b, &cs); err != nil {
-		t.Fatalf("%s: %v", p, err)
-	}
+	sharedtest.ReadJSON(t, "reference/roc/cases.json", &cs)
 	if len(cs) != 14 {
-		t.Fatalf("%s: %d cases, want 14", p, len(cs))
+		t.Fatalf("reference/roc/cases.json: %d cases, want 14", len(cs))
 	}
 	return cs
 }
@@ -143,8 +133,8 @@ func TestReferenceCases(t *testing.T) {
 // same curves written as CSV, nan where sklearn returns NaN).
 func TestReferencePointFiles(t *testing.T) {
 	for _, c := range loadCases(t) {
-		p := sharedtest.Path(t, "reference/roc/roc_points_"+c.Name+".csv")
-		rows := readCSV(t, p)
+		p := "reference/roc/roc_points_" + c.Name + ".csv"
+		rows := sharedtest.ReadCSV(t, p)
 		cv, err := ROC(c.Y, c.Score, c.Weight)
 		if err != nil {
 			t.Fatal(err)
@@ -167,24 +157,10 @@ func TestReferencePointFiles(t *testing.T) {
 	}
 }
 
-func readCSV(t testing.TB, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
-}
-
 // TestMultiplicityAUC checks reference/smearing/multiplicity_auc.csv: the
 // constituent multiplicity of jets_500.csv (and minus it) used as a score.
 func TestMultiplicityAUC(t *testing.T) {
-	rows := readCSV(t, sharedtest.Path(t, "reference/smearing/jets_500.csv"))
+	rows := sharedtest.ReadCSV(t, "reference/smearing/jets_500.csv")
 	var labels []int8
 	var mult, neg []float64
 	for _, r := range rows[1:] {
@@ -194,7 +170,7 @@ func TestMultiplicityAUC(t *testing.T) {
 		mult = append(mult, m)
 		neg = append(neg, -m)
 	}
-	ref := readCSV(t, sharedtest.Path(t, "reference/smearing/multiplicity_auc.csv"))
+	ref := sharedtest.ReadCSV(t, "reference/smearing/multiplicity_auc.csv")
 	for _, r := range ref[1:] {
 		scores := mult
 		if r[0] == "minus_multiplicity" {

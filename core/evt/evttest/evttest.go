@@ -6,13 +6,8 @@
 package evttest
 
 import (
-	"encoding/binary"
-	"encoding/csv"
-	"encoding/json"
-	"fmt"
+	"context"
 	"math"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -46,7 +41,7 @@ type Fit struct {
 func SyntheticFits(t testing.TB) map[string]Fit {
 	t.Helper()
 	var m map[string]Fit
-	ReadJSON(t, "reference/evt/synthetic_fits.json", &m)
+	sharedtest.ReadJSON(t, "reference/evt/synthetic_fits.json", &m)
 	return m
 }
 
@@ -57,7 +52,7 @@ func Synthetic(t testing.TB, family string) ([]float64, Fit) {
 	if !ok {
 		t.Fatalf("synthetic_fits.json has no family %q", family)
 	}
-	_, cols := ReadCSV(t, "reference/evt/"+ref.File)
+	_, cols := sharedtest.ReadCSVColumns(t, "reference/evt/"+ref.File)
 	return cols["x"], ref
 }
 
@@ -66,7 +61,7 @@ func Synthetic(t testing.TB, family string) ([]float64, Fit) {
 func NNFits(t testing.TB) map[string]Fit {
 	t.Helper()
 	var m map[string]Fit
-	ReadJSON(t, "reference/evt/nn_weibull_fit.json", &m)
+	sharedtest.ReadJSON(t, "reference/evt/nn_weibull_fit.json", &m)
 	return m
 }
 
@@ -74,7 +69,7 @@ func NNFits(t testing.TB) map[string]Fit {
 // nn_distances_500.csv: all 500, quark queries (label 1), gluon queries.
 func NNDistances(t testing.TB) (all, quark, gluon []float64) {
 	t.Helper()
-	_, cols := ReadCSV(t, "reference/evt/nn_distances_500.csv")
+	_, cols := sharedtest.ReadCSVColumns(t, "reference/evt/nn_distances_500.csv")
 	for i, d := range cols["nn_distance"] {
 		all = append(all, d)
 		if cols["label"][i] == 1 {
@@ -86,93 +81,46 @@ func NNDistances(t testing.TB) (all, quark, gluon []float64) {
 	return all, quark, gluon
 }
 
-// ReadCSV reads a numeric reference CSV file (header + rows) under the
-// shared folder into columns.
-func ReadCSV(t testing.TB, rel string) (header []string, cols map[string][]float64) {
+// CheckFitterInfo checks the Info of the fitter plugin f: Info.Check
+// passes, Kind is plugin.KindFitter, Name is name, Version is "0.1.0",
+// Doc states every formula and every parameter has a Doc and a Default.
+func CheckFitterInfo(t testing.TB, f plugin.Fitter, name string, formulas ...string) {
 	t.Helper()
-	f, err := os.Open(sharedtest.Path(t, rel))
-	if err != nil {
+	info := f.Info()
+	if err := info.Check(); err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", rel, err)
+	if info.Kind != plugin.KindFitter || info.Name != name || info.Version != "0.1.0" || info.APIVersion != plugin.APIVersion {
+		t.Errorf("info %+v", info)
 	}
-	if len(rows) < 2 {
-		t.Fatalf("%s: no data rows", rel)
-	}
-	header = rows[0]
-	cols = map[string][]float64{}
-	for li, row := range rows[1:] {
-		for j, h := range header {
-			v, err := strconv.ParseFloat(row[j], 64)
-			if err != nil {
-				t.Fatalf("%s line %d column %s: %v", rel, li+2, h, err)
-			}
-			cols[h] = append(cols[h], v)
+	for _, formula := range formulas {
+		if !strings.Contains(info.Doc, formula) {
+			t.Errorf("Doc does not state the parameterisation %s", formula)
 		}
 	}
-	return header, cols
-}
-
-// ReadJSON decodes a reference JSON file under the shared folder.
-func ReadJSON(t testing.TB, rel string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(sharedtest.Path(t, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", rel, err)
+	for _, p := range info.Params {
+		if p.Doc == "" || p.Default == nil {
+			t.Errorf("parameter %s lacks doc or default", p.Name)
+		}
 	}
 }
 
-// ReadNPYMatrix parses a little-endian float64, C-order, 2-D .npy file
-// (format version 1, 2 or 3) under the shared folder: magic, version,
-// header length, a Python-dict header, then the data. Deliberately small
-// and independent of core/npy.
-func ReadNPYMatrix(t testing.TB, rel string) (data []float64, rows, cols int) {
+// FitSynthetic fits the sample synthetic_<family>.csv with the fitter f
+// (parameters params plus n_boot 0), compares the result with the
+// reference fit (CheckFitResult, reported under name) and returns it.
+func FitSynthetic(t testing.TB, f plugin.Fitter, family string, params plugin.Params, name string) plugin.FitResult {
 	t.Helper()
-	b, err := os.ReadFile(sharedtest.Path(t, rel))
+	x, ref := Synthetic(t, family)
+	p := plugin.Params{"n_boot": int64(0)}
+	for k, v := range params {
+		p[k] = v
+	}
+	res, err := f.Fit(context.Background(), plugin.FitRequest{Params: p, Samples: []plugin.Sample{{Name: "x", Values: x}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(b) < 12 || string(b[1:6]) != "NUMPY" {
-		t.Fatalf("%s: not a .npy file", rel)
-	}
-	var hlen, off int
-	switch b[6] {
-	case 1:
-		hlen, off = int(b[8])|int(b[9])<<8, 10
-	case 2, 3:
-		hlen, off = int(b[8])|int(b[9])<<8|int(b[10])<<16|int(b[11])<<24, 12
-	default:
-		t.Fatalf("%s: npy version %d", rel, b[6])
-	}
-	if off+hlen > len(b) {
-		t.Fatalf("%s: truncated header", rel)
-	}
-	header := string(b[off : off+hlen])
-	if !strings.Contains(header, "'<f8'") || !strings.Contains(header, "'fortran_order': False") {
-		t.Fatalf("%s: want little-endian float64 C order, header %q", rel, header)
-	}
-	i := strings.Index(header, "'shape': (")
-	if i < 0 {
-		t.Fatalf("%s: no shape in header %q", rel, header)
-	}
-	if _, err := fmt.Sscanf(header[i+len("'shape': ("):], "%d, %d)", &rows, &cols); err != nil {
-		t.Fatalf("%s: shape in header %q: %v", rel, header, err)
-	}
-	raw := b[off+hlen:]
-	if len(raw) != 8*rows*cols {
-		t.Fatalf("%s: %d data bytes for shape (%d, %d)", rel, len(raw), rows, cols)
-	}
-	data = make([]float64, rows*cols)
-	for i := range data {
-		data[i] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*i:]))
-	}
-	return data, rows, cols
+	CheckFitResult(t, name, res[0], ref)
+	return res[0]
 }
 
 // RelErr returns |got - want| / |want| (absolute when want is 0).

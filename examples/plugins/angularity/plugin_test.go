@@ -2,9 +2,7 @@ package angularity
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -73,16 +71,8 @@ func prepare(t testing.TB, jets *jet.Jets, a float64) *Space {
 // girth AUC of 0.706 (reference README).
 func TestGirthReference(t *testing.T) {
 	jets := sharedtest.SmallSample(t)
-	path := sharedtest.Path(t, "reference/substructure/fjcontrib_obs_small500_massless.csv")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := "reference/substructure/fjcontrib_obs_small500_massless.csv"
+	rows := sharedtest.ReadCSV(t, path)
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i

@@ -2,10 +2,8 @@ package lrp_test
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"testing"
 
@@ -226,18 +224,7 @@ func TestBatchMatchesSingle(t *testing.T) {
 // relative to max(1, |R|).
 func TestReferenceCSV(t *testing.T) {
 	ref := nntest.Load(t)
-	read := func(name string) [][]string {
-		f, err := os.Open(sharedtest.Path(t, "reference/lrp/"+name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		rows, err := csv.NewReader(f).ReadAll()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return rows[1:]
-	}
+	read := func(name string) [][]string { return sharedtest.ReadCSV(t, "reference/lrp/"+name)[1:] }
 	num := func(s string) float64 {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {

@@ -2,7 +2,6 @@ package frechet
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/smearflow/smearflow/core/evt"
 	"github.com/smearflow/smearflow/core/plugin"
@@ -11,18 +10,7 @@ import (
 // Fit fits invweibull to every sample of the request (one result per
 // sample, in order).
 func (*Plugin) Fit(ctx context.Context, req plugin.FitRequest) ([]plugin.FitResult, error) {
-	params, err := spec.Resolve(req.Params)
-	if err != nil {
-		return nil, fmt.Errorf("fitter/frechet: %w", err)
-	}
-	cfg := evt.FitterConfig{
-		Family:  evt.InvWeibull,
-		Options: evt.Options{FreeLoc: params.String("loc") == "free"},
-		NBoot:   params.Int("n_boot"),
-	}
-	res, err := evt.FitSamples(ctx, cfg, req)
-	if err != nil {
-		return nil, fmt.Errorf("fitter/frechet: %w", err)
-	}
-	return res, nil
+	return evt.FitPlugin(ctx, "frechet", spec, req, func(p plugin.Params) evt.FitterConfig {
+		return evt.FitterConfig{Family: evt.InvWeibull, Options: evt.FreeLoc(p), NBoot: p.Int("n_boot")}
+	})
 }

@@ -3,7 +3,10 @@
 // lives in core/evt.
 package frechet
 
-import "github.com/smearflow/smearflow/core/plugin"
+import (
+	"github.com/smearflow/smearflow/core/evt"
+	"github.com/smearflow/smearflow/core/plugin"
+)
 
 // Plugin is the frechet fitter.
 type Plugin struct{}
@@ -12,11 +15,8 @@ type Plugin struct{}
 func New() *Plugin { return &Plugin{} }
 
 var spec = plugin.Spec{
-	{Name: "loc", Type: plugin.TypeString, Default: "fixed", Enum: []string{"fixed", "free"},
-		Doc: "fixed: the location is held at 0 (2 parameters c, scale; every value must be > 0). " +
-			"free: the location is fitted too and must stay below min(x)."},
-	{Name: "n_boot", Type: plugin.TypeInt, Default: int64(200), Min: plugin.Bound(0), Max: plugin.Bound(100000),
-		Doc: "parametric-bootstrap replicates (each refitted) for the KS and Anderson-Darling p-values; 0 disables them (p-values NaN)."},
+	evt.LocParam,
+	evt.NBootParam,
 }
 
 const doc = `Fits the Frechet distribution (for maxima, heavy upper tail) by maximum

@@ -14,32 +14,12 @@ import (
 var _ plugin.Fitter = New()
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindFitter || info.Name != "frechet" || info.Version != "0.1.0" {
-		t.Errorf("info %+v", info)
-	}
-	if !strings.Contains(info.Doc, "F(x) = exp(-((x - loc)/scale)^(-c))") {
-		t.Error("Doc does not state the parameterisation")
-	}
-	for _, p := range info.Params {
-		if p.Doc == "" || p.Default == nil {
-			t.Errorf("parameter %s lacks doc or default", p.Name)
-		}
-	}
+	evttest.CheckFitterInfo(t, New(), "frechet", "F(x) = exp(-((x - loc)/scale)^(-c))")
 }
 
 // TestReferenceSynthetic fits reference/evt/synthetic_invweibull.csv.
 func TestReferenceSynthetic(t *testing.T) {
-	x, ref := evttest.Synthetic(t, "invweibull")
-	res, err := New().Fit(context.Background(), plugin.FitRequest{
-		Params: plugin.Params{"n_boot": int64(0)}, Samples: []plugin.Sample{{Name: "x", Values: x}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	evttest.CheckFitResult(t, "synthetic", res[0], ref)
+	evttest.FitSynthetic(t, New(), "invweibull", nil, "synthetic")
 }
 
 // TestFreeLocBootstrap recovers a shifted Frechet within 3 standard errors

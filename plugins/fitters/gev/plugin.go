@@ -4,7 +4,10 @@
 // in core/evt.
 package gev
 
-import "github.com/smearflow/smearflow/core/plugin"
+import (
+	"github.com/smearflow/smearflow/core/evt"
+	"github.com/smearflow/smearflow/core/plugin"
+)
 
 // Plugin is the gev fitter.
 type Plugin struct{}
@@ -13,8 +16,7 @@ type Plugin struct{}
 func New() *Plugin { return &Plugin{} }
 
 var spec = plugin.Spec{
-	{Name: "n_boot", Type: plugin.TypeInt, Default: int64(200), Min: plugin.Bound(0), Max: plugin.Bound(100000),
-		Doc: "parametric-bootstrap replicates (each refitted) for the KS and Anderson-Darling p-values; 0 disables them (p-values NaN)."},
+	evt.NBootParam,
 }
 
 const doc = `Fits the generalised extreme value distribution (for maxima) by maximum

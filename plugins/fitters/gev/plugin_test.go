@@ -14,35 +14,15 @@ import (
 var _ plugin.Fitter = New()
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindFitter || info.Name != "gev" || info.Version != "0.1.0" {
-		t.Errorf("info %+v", info)
-	}
-	if !strings.Contains(info.Doc, "F(x) = exp(-(1 + xi (x - loc)/scale)^(-1/xi)),   xi = -c") {
-		t.Error("Doc does not state the parameterisation")
-	}
-	for _, p := range info.Params {
-		if p.Doc == "" || p.Default == nil {
-			t.Errorf("parameter %s lacks doc or default", p.Name)
-		}
-	}
+	evttest.CheckFitterInfo(t, New(), "gev", "F(x) = exp(-(1 + xi (x - loc)/scale)^(-1/xi)),   xi = -c")
 }
 
 // TestReferenceSynthetic fits reference/evt/synthetic_genextreme.csv
 // (c = -0.0806205, xi = +0.0806205 in synthetic_fits.json).
 func TestReferenceSynthetic(t *testing.T) {
-	x, ref := evttest.Synthetic(t, "genextreme")
-	res, err := New().Fit(context.Background(), plugin.FitRequest{
-		Params: plugin.Params{"n_boot": int64(0)}, Samples: []plugin.Sample{{Name: "x", Values: x}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	evttest.CheckFitResult(t, "synthetic", res[0], ref)
+	res := evttest.FitSynthetic(t, New(), "genextreme", nil, "synthetic")
 	got := map[string]plugin.Estimate{}
-	for _, p := range res[0].Params {
+	for _, p := range res.Params {
 		got[p.Name] = p
 	}
 	if got["xi"].Value != -got["c"].Value || got["xi"].StdErr != got["c"].StdErr {

@@ -2,7 +2,6 @@ package gumbel
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/smearflow/smearflow/core/evt"
 	"github.com/smearflow/smearflow/core/plugin"
@@ -11,17 +10,11 @@ import (
 // Fit fits gumbel_l (side min) or gumbel_r (side max) to every sample of
 // the request (one result per sample, in order).
 func (*Plugin) Fit(ctx context.Context, req plugin.FitRequest) ([]plugin.FitResult, error) {
-	params, err := spec.Resolve(req.Params)
-	if err != nil {
-		return nil, fmt.Errorf("fitter/gumbel: %w", err)
-	}
-	fam := evt.GumbelL
-	if params.String("side") == "max" {
-		fam = evt.GumbelR
-	}
-	res, err := evt.FitSamples(ctx, evt.FitterConfig{Family: fam, NBoot: params.Int("n_boot")}, req)
-	if err != nil {
-		return nil, fmt.Errorf("fitter/gumbel: %w", err)
-	}
-	return res, nil
+	return evt.FitPlugin(ctx, "gumbel", spec, req, func(p plugin.Params) evt.FitterConfig {
+		fam := evt.GumbelL
+		if p.String("side") == "max" {
+			fam = evt.GumbelR
+		}
+		return evt.FitterConfig{Family: fam, NBoot: p.Int("n_boot")}
+	})
 }

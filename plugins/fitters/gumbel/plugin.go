@@ -4,7 +4,10 @@
 // core/evt.
 package gumbel
 
-import "github.com/smearflow/smearflow/core/plugin"
+import (
+	"github.com/smearflow/smearflow/core/evt"
+	"github.com/smearflow/smearflow/core/plugin"
+)
 
 // Plugin is the gumbel fitter.
 type Plugin struct{}
@@ -15,8 +18,7 @@ func New() *Plugin { return &Plugin{} }
 var spec = plugin.Spec{
 	{Name: "side", Type: plugin.TypeString, Default: "min", Enum: []string{"min", "max"},
 		Doc: "min: Gumbel for minima (gumbel_l, the limit law of nearest-neighbour distances with an unbounded lower tail); max: Gumbel for maxima (gumbel_r)."},
-	{Name: "n_boot", Type: plugin.TypeInt, Default: int64(200), Min: plugin.Bound(0), Max: plugin.Bound(100000),
-		Doc: "parametric-bootstrap replicates (each refitted) for the KS and Anderson-Darling p-values; 0 disables them (p-values NaN)."},
+	evt.NBootParam,
 }
 
 const doc = `Fits the Gumbel distribution by maximum likelihood, in scipy's

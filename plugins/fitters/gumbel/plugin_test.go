@@ -13,23 +13,7 @@ import (
 var _ plugin.Fitter = New()
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindFitter || info.Name != "gumbel" || info.Version != "0.1.0" {
-		t.Errorf("info %+v", info)
-	}
-	for _, f := range []string{"F(x) = 1 - exp(-exp(z))", "F(x) = exp(-exp(-z))"} {
-		if !strings.Contains(info.Doc, f) {
-			t.Errorf("Doc does not state %s", f)
-		}
-	}
-	for _, p := range info.Params {
-		if p.Doc == "" || p.Default == nil {
-			t.Errorf("parameter %s lacks doc or default", p.Name)
-		}
-	}
+	evttest.CheckFitterInfo(t, New(), "gumbel", "F(x) = 1 - exp(-exp(z))", "F(x) = exp(-exp(-z))")
 }
 
 // TestReferenceSynthetic fits reference/evt/synthetic_gumbel_l.csv with
@@ -37,13 +21,7 @@ func TestInfo(t *testing.T) {
 func TestReferenceSynthetic(t *testing.T) {
 	for _, c := range []struct{ side, family string }{{"min", "gumbel_l"}, {"max", "gumbel_r"}} {
 		t.Run(c.side, func(t *testing.T) {
-			x, ref := evttest.Synthetic(t, c.family)
-			res, err := New().Fit(context.Background(), plugin.FitRequest{
-				Params: plugin.Params{"side": c.side, "n_boot": int64(0)}, Samples: []plugin.Sample{{Name: "x", Values: x}}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			evttest.CheckFitResult(t, c.family, res[0], ref)
+			evttest.FitSynthetic(t, New(), c.family, plugin.Params{"side": c.side}, c.family)
 		})
 	}
 }

@@ -5,7 +5,10 @@
 // core/evt.
 package weibull
 
-import "github.com/smearflow/smearflow/core/plugin"
+import (
+	"github.com/smearflow/smearflow/core/evt"
+	"github.com/smearflow/smearflow/core/plugin"
+)
 
 // Plugin is the weibull fitter.
 type Plugin struct{}
@@ -15,11 +18,8 @@ func New() *Plugin { return &Plugin{} }
 
 // spec is the parameter specification.
 var spec = plugin.Spec{
-	{Name: "loc", Type: plugin.TypeString, Default: "fixed", Enum: []string{"fixed", "free"},
-		Doc: "fixed: the location is held at 0 (2 parameters c, scale; every value must be > 0). " +
-			"free: the location is fitted too and must stay below min(x)."},
-	{Name: "n_boot", Type: plugin.TypeInt, Default: int64(200), Min: plugin.Bound(0), Max: plugin.Bound(100000),
-		Doc: "parametric-bootstrap replicates (each refitted) for the KS and Anderson-Darling p-values; 0 disables them (p-values NaN)."},
+	evt.LocParam,
+	evt.NBootParam,
 }
 
 const doc = `Fits the Weibull distribution for minima by maximum likelihood, in

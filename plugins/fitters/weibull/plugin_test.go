@@ -14,21 +14,7 @@ import (
 var _ plugin.Fitter = New()
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindFitter || info.Name != "weibull" || info.Version != "0.1.0" || info.APIVersion != plugin.APIVersion {
-		t.Errorf("info %+v", info)
-	}
-	if !strings.Contains(info.Doc, "F(x) = 1 - exp(-((x - loc)/scale)^c)") {
-		t.Error("Doc does not state the parameterisation")
-	}
-	for _, p := range info.Params {
-		if p.Doc == "" || p.Default == nil {
-			t.Errorf("parameter %s lacks doc or default", p.Name)
-		}
-	}
+	evttest.CheckFitterInfo(t, New(), "weibull", "F(x) = 1 - exp(-((x - loc)/scale)^c)")
 }
 
 // TestReferenceNN fits the 500 nearest-neighbour SEMD distances (all,
@@ -57,13 +43,7 @@ func TestReferenceNN(t *testing.T) {
 
 // TestReferenceSynthetic fits reference/evt/synthetic_weibull_min.csv.
 func TestReferenceSynthetic(t *testing.T) {
-	x, ref := evttest.Synthetic(t, "weibull_min")
-	res, err := New().Fit(context.Background(), plugin.FitRequest{
-		Params: plugin.Params{"n_boot": int64(0)}, Samples: []plugin.Sample{{Name: "x", Values: x}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	evttest.CheckFitResult(t, "synthetic", res[0], ref)
+	evttest.FitSynthetic(t, New(), "weibull_min", nil, "synthetic")
 }
 
 // TestEvalQuantilesBootstrap checks the plot outputs against closed forms

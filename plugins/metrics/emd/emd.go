@@ -8,6 +8,7 @@ import (
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/core/ot"
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil"
 )
 
 // Space is a prepared emd metric over a fixed set of jets. It is safe for
@@ -154,76 +155,21 @@ func (s *Space) dist(i, j int, wk *worker) (float64, error) {
 	return d, nil
 }
 
-func (s *Space) checkRange(name string, r plugin.Range) error {
-	if r.Lo < 0 || r.Hi < r.Lo || r.Hi > s.Len() {
-		return fmt.Errorf("emd: %s range [%d, %d) is outside [0, %d)", name, r.Lo, r.Hi, s.Len())
-	}
-	return nil
-}
-
 // Block writes EMD(i, j) for i in rows, j in cols into out (row-major).
 // Where the tile straddles the diagonal each unordered pair is solved once.
 func (s *Space) Block(ctx context.Context, rows, cols plugin.Range, out []float64) error {
-	if err := s.checkRange("row", rows); err != nil {
+	if err := metricutil.CheckBlock("emd", s.Len(), rows, cols, out); err != nil {
 		return err
-	}
-	if err := s.checkRange("column", cols); err != nil {
-		return err
-	}
-	if len(out) != rows.Len()*cols.Len() {
-		return fmt.Errorf("emd: output has %d values for a %d×%d tile", len(out), rows.Len(), cols.Len())
 	}
 	wk := s.newWorker()
-	nc := cols.Len()
-	mirrored := func(i, j int) bool { return j < i && j >= rows.Lo && j < rows.Hi && i >= cols.Lo && i < cols.Hi }
-	for i := rows.Lo; i < rows.Hi; i++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		for j := cols.Lo; j < cols.Hi; j++ {
-			if mirrored(i, j) {
-				continue
-			}
-			d, err := s.dist(i, j, wk)
-			if err != nil {
-				return err
-			}
-			out[(i-rows.Lo)*nc+j-cols.Lo] = d
-		}
-	}
-	for i := max(rows.Lo, cols.Lo); i < rows.Hi; i++ {
-		for j := max(rows.Lo, cols.Lo); j < min(i, cols.Hi); j++ {
-			if mirrored(i, j) {
-				out[(i-rows.Lo)*nc+j-cols.Lo] = out[(j-rows.Lo)*nc+i-cols.Lo]
-			}
-		}
-	}
-	return nil
+	return metricutil.SymmetricBlock(ctx, rows, cols, out, 0, func(i, j int) (float64, error) { return s.dist(i, j, wk) })
 }
 
 // Pairs writes EMD(i[k], j[k]) into out[k].
 func (s *Space) Pairs(ctx context.Context, i, j []int32, out []float64) error {
-	if len(i) != len(j) || len(out) != len(i) {
-		return fmt.Errorf("emd: Pairs got %d rows, %d columns and %d outputs", len(i), len(j), len(out))
-	}
-	n := s.Len()
-	for k := range i {
-		if i[k] < 0 || int(i[k]) >= n || j[k] < 0 || int(j[k]) >= n {
-			return fmt.Errorf("emd: pair %d (%d, %d) is outside [0, %d)", k, i[k], j[k], n)
-		}
+	if err := metricutil.CheckPairs("emd", s.Len(), i, j, out); err != nil {
+		return err
 	}
 	wk := s.newWorker()
-	for k := range i {
-		if k%64 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		d, err := s.dist(int(i[k]), int(j[k]), wk)
-		if err != nil {
-			return err
-		}
-		out[k] = d
-	}
-	return nil
+	return metricutil.FillPairs(ctx, i, j, out, 64, func(i, j int) (float64, error) { return s.dist(i, j, wk) })
 }

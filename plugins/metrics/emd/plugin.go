@@ -8,9 +8,9 @@ package emd
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil"
 )
 
 // Version is the plugin version.
@@ -77,7 +77,7 @@ type Options struct {
 }
 
 func options(p plugin.Params) (Options, error) {
-	full, err := spec.Resolve(ownParams(p))
+	full, err := spec.Resolve(metricutil.OwnParams(p))
 	if err != nil {
 		return Options{}, err
 	}
@@ -95,25 +95,8 @@ func (*Metric) Prepare(ctx context.Context, req plugin.MetricRequest) (plugin.Sp
 	if err != nil {
 		return nil, err
 	}
-	if req.Jets == nil {
-		return nil, fmt.Errorf("emd: no jets")
-	}
-	if err := req.Jets.Validate(); err != nil {
-		return nil, fmt.Errorf("emd: %w", err)
+	if err := metricutil.CheckJets("emd", req.Jets); err != nil {
+		return nil, err
 	}
 	return NewSpace(req.Jets, o)
-}
-
-// ownParams returns the parameters without the host's metric parameters
-// (plugin.KindSpecs[plugin.KindMetric].HostParams), which the engine may
-// pass along and which are not this plugin's to validate.
-func ownParams(p plugin.Params) map[string]any {
-	host := plugin.KindSpecs[plugin.KindMetric].HostParams
-	out := make(map[string]any, len(p))
-	for k, v := range p {
-		if _, isHost := host.Lookup(k); !isHost {
-			out[k] = v
-		}
-	}
-	return out
 }

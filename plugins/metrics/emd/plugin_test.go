@@ -2,72 +2,20 @@ package emd
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/internal/sharedtest"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil/metrictest"
 )
-
-func readCSV(t testing.TB, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for k, h := range recs[0] {
-			m[h] = r[k]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(t testing.TB, row map[string]string, col string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(row[col], 64)
-	if err != nil {
-		t.Fatalf("column %s = %q: %v", col, row[col], err)
-	}
-	return v
-}
 
 func prepare(t testing.TB, jets *jet.Jets, params map[string]any) *Space {
 	t.Helper()
-	p, err := spec.Resolve(params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: p, Jets: jets})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sp.(*Space)
-}
-
-func pair(t testing.TB, s *Space, i, j int) float64 {
-	t.Helper()
-	out := make([]float64, 1)
-	if err := s.Pairs(context.Background(), []int32{int32(i)}, []int32{int32(j)}, out); err != nil {
-		t.Fatal(err)
-	}
-	return out[0]
+	return metrictest.Prepare[*Space](t, New(), spec, jets, params)
 }
 
 func first200(t testing.TB) *jet.Jets {
@@ -82,7 +30,7 @@ func first200(t testing.TB) *jet.Jets {
 // reference/emd/pairs_emd.csv (Wasserstein 0.3.3 network simplex, R = 0.4,
 // β = 1, centred jets) to 1e-6 relative, as the reference README asks.
 func TestPairsReference(t *testing.T) {
-	rows := readCSV(t, sharedtest.Path(t, "reference/emd/pairs_emd.csv"))
+	rows := sharedtest.ReadCSVRows(t, "reference/emd/pairs_emd.csv")
 	jets := first200(t)
 	for _, v := range []struct {
 		col    string
@@ -92,7 +40,7 @@ func TestPairsReference(t *testing.T) {
 		n := len(rows)
 		is, js := make([]int32, n), make([]int32, n)
 		for k, r := range rows {
-			is[k], js[k] = int32(num(t, r, "i")), int32(num(t, r, "j"))
+			is[k], js[k] = int32(r.Float(t, "i")), int32(r.Float(t, "j"))
 		}
 		out := make([]float64, n)
 		if err := s.Pairs(context.Background(), is, js, out); err != nil {
@@ -100,7 +48,7 @@ func TestPairsReference(t *testing.T) {
 		}
 		worst := 0.0
 		for k, r := range rows {
-			want := num(t, r, v.col)
+			want := r.Float(t, v.col)
 			d := math.Abs(out[k]-want) / want
 			worst = max(worst, d)
 			if d > 1e-6 {
@@ -113,15 +61,15 @@ func TestPairsReference(t *testing.T) {
 
 // TestCentroids compares the centring with reference/emd/centroids.csv.
 func TestCentroids(t *testing.T) {
-	rows := readCSV(t, sharedtest.Path(t, "reference/emd/centroids.csv"))
+	rows := sharedtest.ReadCSVRows(t, "reference/emd/centroids.csv")
 	s := prepare(t, first200(t), map[string]any{"normalize": false})
 	worst := 0.0
 	for _, r := range rows {
-		i := int(num(t, r, "jet"))
+		i := int(r.Float(t, "jet"))
 		for _, c := range []struct {
 			got, want float64
 			what      string
-		}{{s.yc[i], num(t, r, "y_centroid"), "y"}, {s.phic[i], num(t, r, "phi_centroid"), "phi"}, {s.sum[i], num(t, r, "sum_pt"), "sum_pt"}} {
+		}{{s.yc[i], r.Float(t, "y_centroid"), "y"}, {s.phic[i], r.Float(t, "phi_centroid"), "phi"}, {s.sum[i], r.Float(t, "sum_pt"), "sum_pt"}} {
 			d := math.Abs(c.got - c.want)
 			worst = max(worst, d/math.Abs(c.want))
 			if d > 1e-12*math.Abs(c.want) {
@@ -139,14 +87,14 @@ func TestCentringAcrossPi(t *testing.T) {
 	js.Append([]float64{60, 40, 10}, []float64{0.1, 0.2, -0.1}, []float64{math.Pi - 0.05, -math.Pi + 0.1, math.Pi - 0.2}, nil, jet.Quark, 1)
 	js.Append([]float64{60, 40, 10}, []float64{1.1, 1.2, 0.9}, []float64{1 - 0.05, 1 + 0.1, 1 - 0.2}, nil, jet.Quark, 1)
 	s := prepare(t, js, nil)
-	if d := pair(t, s, 0, 1); d > 1e-13 {
+	if d := metrictest.Pair(t, s, 0, 1); d > 1e-13 {
 		t.Errorf("centred EMD of a jet and its translate = %v, want 0", d)
 	}
 	// Without centring: a pure translation by (1, ~1+π): every particle moves
 	// by the same θ, so EMD = θ/R.
 	u := prepare(t, js, map[string]any{"center": false})
 	theta := math.Hypot(1, jet.DeltaPhi(1-0.05, math.Pi-0.05))
-	if d := pair(t, u, 0, 1); math.Abs(d-theta/0.4) > 1e-12 {
+	if d := metrictest.Pair(t, u, 0, 1); math.Abs(d-theta/0.4) > 1e-12 {
 		t.Errorf("uncentred EMD = %v, want θ/R = %v", d, theta/0.4)
 	}
 }
@@ -170,7 +118,7 @@ func TestProperties(t *testing.T) {
 				if m[i*n+j] != m[j*n+i] {
 					t.Fatalf("%v: (%d, %d) not symmetric", params, i, j)
 				}
-				if i != j && m[i*n+j] != pair(t, s, i, j) {
+				if i != j && m[i*n+j] != metrictest.Pair(t, s, i, j) {
 					t.Fatalf("%v: Block and Pairs differ at (%d, %d)", params, i, j)
 				}
 			}
@@ -207,10 +155,10 @@ func TestOneParticleJets(t *testing.T) {
 		{nil, 0}, // centred: both at the origin
 	} {
 		s := prepare(t, js, tc.params)
-		if d := pair(t, s, 0, 1); math.Abs(d-tc.want) > 1e-12*(1+tc.want) {
+		if d := metrictest.Pair(t, s, 0, 1); math.Abs(d-tc.want) > 1e-12*(1+tc.want) {
 			t.Errorf("%v: %v, want %v", tc.params, d, tc.want)
 		}
-		if d := pair(t, s, 0, 2); math.IsNaN(d) || d <= 0 {
+		if d := metrictest.Pair(t, s, 0, 2); math.IsNaN(d) || d <= 0 {
 			t.Errorf("%v: photon vs jet 0 = %v", tc.params, d)
 		}
 	}
@@ -220,54 +168,24 @@ func TestErrors(t *testing.T) {
 	good := &jet.Jets{}
 	good.Append([]float64{10, 20}, []float64{0, 0.1}, []float64{0, 0}, nil, jet.Quark, 1)
 	empty := &jet.Jets{Offsets: []int{0, 0}, Label: []int8{0}, Weight: []float64{1}}
-	for _, tc := range []struct {
-		name   string
-		jets   *jet.Jets
-		params map[string]any
-		want   string
-	}{
-		{"empty jet", empty, nil, "jet 0: jet has no particles"},
-		{"no jets", nil, nil, "no jets"},
-		{"radius 0", good, map[string]any{"radius": 0.0}, `parameter "radius"`},
-		{"beta", good, map[string]any{"beta": -1.0}, `parameter "beta"`},
-		{"R spelled", good, map[string]any{"R": 0.4}, `unknown parameter`},
-	} {
-		_, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: plugin.Params(tc.params), Jets: tc.jets})
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
-		}
-	}
-	s := prepare(t, good, nil)
-	ctx := context.Background()
-	if err := s.Block(ctx, plugin.Range{Lo: 0, Hi: 2}, plugin.Range{Lo: 0, Hi: 1}, make([]float64, 2)); err == nil {
-		t.Error("row range beyond Len accepted")
-	}
-	if err := s.Pairs(ctx, []int32{0}, []int32{-1}, make([]float64, 1)); err == nil {
-		t.Error("negative pair index accepted")
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := s.Block(cctx, plugin.Range{Lo: 0, Hi: 1}, plugin.Range{Lo: 0, Hi: 1}, make([]float64, 1)); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled: %v", err)
-	}
+	metrictest.CheckPrepareErrors(t, New(), []metrictest.PrepareCase{
+		{Name: "empty jet", Jets: empty, Params: nil, Want: "jet 0: jet has no particles"},
+		{Name: "no jets", Jets: nil, Params: nil, Want: "no jets"},
+		{Name: "radius 0", Jets: good, Params: map[string]any{"radius": 0.0}, Want: `parameter "radius"`},
+		{Name: "beta", Jets: good, Params: map[string]any{"beta": -1.0}, Want: `parameter "beta"`},
+		{Name: "R spelled", Jets: good, Params: map[string]any{"R": 0.4}, Want: `unknown parameter`},
+	})
+	metrictest.CheckSpaceArgs(t, prepare(t, good, nil))
 }
 
 // TestHostParams: the host's metric parameters may be passed along with
 // the plugin's own and are ignored, not rejected.
 func TestHostParams(t *testing.T) {
-	js := &jet.Jets{}
-	js.Append([]float64{10, 20}, []float64{0, 0.1}, []float64{0, 0}, []int32{211, 211}, jet.Quark, 1)
-	params := plugin.Params{"matrix": "auto", "matrix_max_mb": int64(512), "pair_sample": int64(10)}
-	if _, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: params, Jets: js}); err != nil {
-		t.Fatal(err)
-	}
+	metrictest.CheckHostParams(t, New(), nil)
 }
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
+	info := metrictest.CheckInfo(t, New())
 	if !info.Has(plugin.CapExact) || info.Has(plugin.CapLowerBound) {
 		t.Errorf("capabilities %v", info.Capabilities)
 	}

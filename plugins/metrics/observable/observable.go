@@ -8,6 +8,7 @@ import (
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/core/jetobs"
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil"
 )
 
 // Values computes the observable for every jet.
@@ -61,11 +62,8 @@ func (*Metric) Prepare(ctx context.Context, req plugin.MetricRequest) (plugin.Sp
 	if err != nil {
 		return nil, err
 	}
-	if req.Jets == nil {
-		return nil, fmt.Errorf("observable: no jets")
-	}
-	if err := req.Jets.Validate(); err != nil {
-		return nil, fmt.Errorf("observable: %w", err)
+	if err := metricutil.CheckJets("observable", req.Jets); err != nil {
+		return nil, err
 	}
 	v, err := Values(ctx, req.Jets, o)
 	if err != nil {
@@ -84,23 +82,10 @@ func (s *Space) Len() int { return len(s.v) }
 // Close releases the values.
 func (s *Space) Close() error { s.v = nil; return nil }
 
-func (s *Space) checkRange(name string, r plugin.Range) error {
-	if r.Lo < 0 || r.Hi < r.Lo || r.Hi > s.Len() {
-		return fmt.Errorf("observable: %s range [%d, %d) is outside [0, %d)", name, r.Lo, r.Hi, s.Len())
-	}
-	return nil
-}
-
 // Block writes |O(i) − O(j)| for i in rows, j in cols into out (row-major).
 func (s *Space) Block(ctx context.Context, rows, cols plugin.Range, out []float64) error {
-	if err := s.checkRange("row", rows); err != nil {
+	if err := metricutil.CheckBlock("observable", s.Len(), rows, cols, out); err != nil {
 		return err
-	}
-	if err := s.checkRange("column", cols); err != nil {
-		return err
-	}
-	if len(out) != rows.Len()*cols.Len() {
-		return fmt.Errorf("observable: output has %d values for a %d×%d tile", len(out), rows.Len(), cols.Len())
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -118,17 +103,13 @@ func (s *Space) Block(ctx context.Context, rows, cols plugin.Range, out []float6
 
 // Pairs writes |O(i[k]) − O(j[k])| into out[k].
 func (s *Space) Pairs(ctx context.Context, i, j []int32, out []float64) error {
-	if len(i) != len(j) || len(out) != len(i) {
-		return fmt.Errorf("observable: Pairs got %d rows, %d columns and %d outputs", len(i), len(j), len(out))
+	if err := metricutil.CheckPairs("observable", s.Len(), i, j, out); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	n := s.Len()
 	for k := range i {
-		if i[k] < 0 || int(i[k]) >= n || j[k] < 0 || int(j[k]) >= n {
-			return fmt.Errorf("observable: pair %d (%d, %d) is outside [0, %d)", k, i[k], j[k], n)
-		}
 		out[k] = math.Abs(s.v[i[k]] - s.v[j[k]])
 	}
 	return nil

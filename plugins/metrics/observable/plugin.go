@@ -9,6 +9,7 @@ package observable
 import (
 	"github.com/smearflow/smearflow/core/jetobs"
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil"
 )
 
 // Version is the plugin version.
@@ -81,7 +82,7 @@ type Options struct {
 }
 
 func options(p plugin.Params) (Options, error) {
-	full, err := spec.Resolve(ownParams(p))
+	full, err := spec.Resolve(metricutil.OwnParams(p))
 	if err != nil {
 		return Options{}, err
 	}
@@ -92,18 +93,4 @@ func options(p plugin.Params) (Options, error) {
 		A:          full.Float("a"),
 		Radius:     full.Float("radius"),
 	}, nil
-}
-
-// ownParams returns the parameters without the host's metric parameters
-// (plugin.KindSpecs[plugin.KindMetric].HostParams), which the engine may
-// pass along and which are not this plugin's to validate.
-func ownParams(p plugin.Params) map[string]any {
-	host := plugin.KindSpecs[plugin.KindMetric].HostParams
-	out := make(map[string]any, len(p))
-	for k, v := range p {
-		if _, isHost := host.Lookup(k); !isHost {
-			out[k] = v
-		}
-	}
-	return out
 }

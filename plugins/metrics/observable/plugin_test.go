@@ -2,58 +2,18 @@ package observable
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/internal/sharedtest"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil/metrictest"
 )
-
-func readColumn(t *testing.T, path, col string) []float64 {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := -1
-	for c, h := range recs[0] {
-		if h == col {
-			k = c
-		}
-	}
-	if k < 0 {
-		t.Fatalf("%s: no column %s", path, col)
-	}
-	out := make([]float64, len(recs)-1)
-	for r, rec := range recs[1:] {
-		if out[r], err = strconv.ParseFloat(rec[k], 64); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
-}
 
 func prepare(t *testing.T, jets *jet.Jets, params map[string]any) *Space {
 	t.Helper()
-	p, err := spec.Resolve(params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: p, Jets: jets})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sp.(*Space)
+	return metrictest.Prepare[*Space](t, New(), spec, jets, params)
 }
 
 // TestAgainstFastJet checks the per-jet values behind the distances
@@ -77,7 +37,7 @@ func TestAgainstFastJet(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.col+"/"+tc.file[len(tc.file)-12:], func(t *testing.T) {
-			want := readColumn(t, sharedtest.Path(t, tc.file), tc.col)
+			want := sharedtest.ReadCSVColumn(t, tc.file, tc.col)
 			s := prepare(t, jets, tc.params)
 			emb, err := s.LowerBound(context.Background())
 			if err != nil {
@@ -145,46 +105,25 @@ func TestErrors(t *testing.T) {
 	good := &jet.Jets{}
 	good.Append([]float64{10, 20}, []float64{0, 0.1}, []float64{0, 0}, []int32{211, 0}, jet.Quark, 1)
 	empty := &jet.Jets{Offsets: []int{0, 0}, Label: []int8{0}, Weight: []float64{1}}
-	for _, tc := range []struct {
-		name   string
-		jets   *jet.Jets
-		params map[string]any
-		want   string
-	}{
-		{"missing observable", good, nil, `parameter "observable": is required`},
-		{"bad observable", good, map[string]any{"observable": "tau21"}, `not one of`},
-		{"empty jet", empty, map[string]any{"observable": "ptd"}, "jet 0: jet has no particles"},
-		{"unknown pid", good, map[string]any{"observable": "mass"}, "jet 0, particle 1: PDG id 0 has no known mass"},
-		{"a = 0", good, map[string]any{"observable": "angularity", "a": 0.0}, `parameter "a"`},
-	} {
-		_, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: plugin.Params(tc.params), Jets: tc.jets})
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
-		}
-	}
+	metrictest.CheckPrepareErrors(t, New(), []metrictest.PrepareCase{
+		{Name: "missing observable", Jets: good, Params: nil, Want: `parameter "observable": is required`},
+		{Name: "bad observable", Jets: good, Params: map[string]any{"observable": "tau21"}, Want: `not one of`},
+		{Name: "empty jet", Jets: empty, Params: map[string]any{"observable": "ptd"}, Want: "jet 0: jet has no particles"},
+		{Name: "unknown pid", Jets: good, Params: map[string]any{"observable": "mass"}, Want: "jet 0, particle 1: PDG id 0 has no known mass"},
+		{Name: "a = 0", Jets: good, Params: map[string]any{"observable": "angularity", "a": 0.0}, Want: `parameter "a"`},
+	})
 	// Massless mass needs no pid.
-	s := prepare(t, good, map[string]any{"observable": "mass", "massive": false})
-	if err := s.Block(context.Background(), plugin.Range{Lo: 0, Hi: 2}, plugin.Range{Lo: 0, Hi: 1}, make([]float64, 2)); err == nil {
-		t.Error("row range beyond Len accepted")
-	}
+	metrictest.CheckSpaceArgs(t, prepare(t, good, map[string]any{"observable": "mass", "massive": false}))
 }
 
 // TestHostParams: the host's metric parameters may be passed along with
 // the plugin's own and are ignored, not rejected.
 func TestHostParams(t *testing.T) {
-	js := &jet.Jets{}
-	js.Append([]float64{10, 20}, []float64{0, 0.1}, []float64{0, 0}, []int32{211, 211}, jet.Quark, 1)
-	params := plugin.Params{"observable": "ptd", "matrix": "auto", "matrix_max_mb": int64(512), "pair_sample": int64(10)}
-	if _, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: params, Jets: js}); err != nil {
-		t.Fatal(err)
-	}
+	metrictest.CheckHostParams(t, New(), plugin.Params{"observable": "ptd"})
 }
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
+	info := metrictest.CheckInfo(t, New())
 	if !info.Has(plugin.CapExact) || !info.Has(plugin.CapLowerBound) {
 		t.Errorf("capabilities %v", info.Capabilities)
 	}

@@ -12,6 +12,7 @@ import (
 	"math"
 
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil"
 )
 
 // Version is the plugin version.
@@ -87,7 +88,7 @@ type Options struct {
 
 // options resolves and checks the parameters.
 func options(p plugin.Params) (Options, error) {
-	full, err := spec.Resolve(ownParams(p))
+	full, err := spec.Resolve(metricutil.OwnParams(p))
 	if err != nil {
 		return Options{}, err
 	}
@@ -119,25 +120,8 @@ func (*Metric) Prepare(ctx context.Context, req plugin.MetricRequest) (plugin.Sp
 	if err != nil {
 		return nil, err
 	}
-	if req.Jets == nil {
-		return nil, fmt.Errorf("semd: no jets")
-	}
-	if err := req.Jets.Validate(); err != nil {
-		return nil, fmt.Errorf("semd: %w", err)
+	if err := metricutil.CheckJets("semd", req.Jets); err != nil {
+		return nil, err
 	}
 	return NewSpace(ctx, req.Jets, o)
-}
-
-// ownParams returns the parameters without the host's metric parameters
-// (plugin.KindSpecs[plugin.KindMetric].HostParams), which the engine may
-// pass along and which are not this plugin's to validate.
-func ownParams(p plugin.Params) map[string]any {
-	host := plugin.KindSpecs[plugin.KindMetric].HostParams
-	out := make(map[string]any, len(p))
-	for k, v := range p {
-		if _, isHost := host.Lookup(k); !isHost {
-			out[k] = v
-		}
-	}
-	return out
 }

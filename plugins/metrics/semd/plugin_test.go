@@ -5,15 +5,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,106 +20,14 @@ import (
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/internal/sharedtest"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil/metrictest"
 )
 
 // ---------------------------------------------------------------- helpers
 
-func readCSV(t testing.TB, path string) []map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var out []map[string]string
-	for _, r := range recs[1:] {
-		m := map[string]string{}
-		for k, h := range recs[0] {
-			m[h] = r[k]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(t testing.TB, row map[string]string, col string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(row[col], 64)
-	if err != nil {
-		t.Fatalf("column %s = %q: %v", col, row[col], err)
-	}
-	return v
-}
-
 func prepare(t testing.TB, jets *jet.Jets, params map[string]any) *Space {
 	t.Helper()
-	p, err := spec.Resolve(params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: p, Jets: jets})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sp.(*Space)
-}
-
-func pair(t testing.TB, s *Space, i, j int) float64 {
-	t.Helper()
-	out := make([]float64, 1)
-	if err := s.Pairs(context.Background(), []int32{int32(i)}, []int32{int32(j)}, out); err != nil {
-		t.Fatal(err)
-	}
-	return out[0]
-}
-
-// readNPY reads a little-endian float64 C-order .npy file (format 1.0 or
-// 2.0) and returns its shape and data.
-func readNPY(t testing.TB, r io.Reader) ([]int, []float64) {
-	t.Helper()
-	br := bufio.NewReader(r)
-	var magic [8]byte
-	if _, err := io.ReadFull(br, magic[:]); err != nil || string(magic[:6]) != "\x93NUMPY" {
-		t.Fatalf("not an .npy file (%v)", err)
-	}
-	var hlen int
-	switch magic[6] {
-	case 1:
-		var l uint16
-		binary.Read(br, binary.LittleEndian, &l)
-		hlen = int(l)
-	default:
-		var l uint32
-		binary.Read(br, binary.LittleEndian, &l)
-		hlen = int(l)
-	}
-	h := make([]byte, hlen)
-	if _, err := io.ReadFull(br, h); err != nil {
-		t.Fatal(err)
-	}
-	hs := string(h)
-	if !strings.Contains(hs, "'descr': '<f8'") || !strings.Contains(hs, "'fortran_order': False") {
-		t.Fatalf("unsupported .npy header %q", hs)
-	}
-	m := regexp.MustCompile(`'shape': \(([^)]*)\)`).FindStringSubmatch(hs)
-	var shape []int
-	size := 1
-	for _, f := range strings.Split(m[1], ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			d, _ := strconv.Atoi(f)
-			shape = append(shape, d)
-			size *= d
-		}
-	}
-	data := make([]float64, size)
-	if err := binary.Read(br, binary.LittleEndian, data); err != nil {
-		t.Fatal(err)
-	}
-	return shape, data
+	return metrictest.Prepare[*Space](t, New(), spec, jets, params)
 }
 
 // relOK reports |got - want| <= max(rel*|want|, abs).
@@ -136,7 +40,7 @@ func relOK(got, want, rel, abs float64) bool {
 // handJets reads reference/semd/hand_jets.csv into a batch (E used as pt)
 // and returns the index of each jet name.
 func handJets(t *testing.T) (*jet.Jets, map[string]int) {
-	rows := readCSV(t, sharedtest.Path(t, "reference/semd/hand_jets.csv"))
+	rows := sharedtest.ReadCSVRows(t, "reference/semd/hand_jets.csv")
 	js := &jet.Jets{}
 	idx := map[string]int{}
 	var names []string
@@ -146,7 +50,7 @@ func handJets(t *testing.T) (*jet.Jets, map[string]int) {
 		if _, ok := parts[n]; !ok {
 			names = append(names, n)
 		}
-		parts[n] = append(parts[n], [3]float64{num(t, r, "E"), num(t, r, "y"), num(t, r, "phi")})
+		parts[n] = append(parts[n], [3]float64{r.Float(t, "E"), r.Float(t, "y"), r.Float(t, "phi")})
 	}
 	for _, n := range names {
 		var pt, y, phi []float64
@@ -166,13 +70,13 @@ func handJets(t *testing.T) (*jet.Jets, map[string]int) {
 // and the explicit parameter ω_max = 0.4.
 func TestHandVectors(t *testing.T) {
 	js, idx := handJets(t)
-	rows := readCSV(t, sharedtest.Path(t, "reference/semd/hand_semd.csv"))
+	rows := sharedtest.ReadCSVRows(t, "reference/semd/hand_semd.csv")
 	spaces := map[string]*Space{}
 	for _, r := range rows {
-		beta := num(t, r, "beta")
+		beta := r.Float(t, "beta")
 		params := map[string]any{"beta": beta, "normalize": r["energies"] == "norm"}
 		if r["omega_max"] != "" {
-			om := num(t, r, "omega_max")
+			om := r.Float(t, "omega_max")
 			if om != math.Pow(0.4, beta)/beta {
 				params["omega_max"] = om // otherwise: the default
 			}
@@ -184,8 +88,8 @@ func TestHandVectors(t *testing.T) {
 			spaces[key] = s
 		}
 		a, b := idx[r["jet_a"]], idx[r["jet_b"]]
-		got := pair(t, s, a, b)
-		want, want2 := num(t, r, "semd"), num(t, r, "semd2")
+		got := metrictest.Pair(t, s, a, b)
+		want, want2 := r.Float(t, "semd"), r.Float(t, "semd2")
 		abs := 0.0
 		if r["jet_a"]+r["jet_b"] == "BF" {
 			abs = 1e-12
@@ -197,7 +101,7 @@ func TestHandVectors(t *testing.T) {
 		if !relOK(got, want, 1e-9, abs) || !relOK(got*got, want2, 1e-9, abs*abs) {
 			t.Errorf("%s: SEMD = %.17g (SEMD² %.17g), want %.17g (%.17g)", name, got, got*got, want, want2)
 		}
-		if back := pair(t, s, b, a); back != got {
+		if back := metrictest.Pair(t, s, b, a); back != got {
 			t.Errorf("%s: not symmetric: %v vs %v", name, got, back)
 		}
 	}
@@ -207,7 +111,7 @@ func TestHandVectors(t *testing.T) {
 		a, b  string
 		semd2 float64
 	}{{"A", "B", 432}, {"A", "C", 370}, {"A", "D", 252.5}, {"A", "E", 606}, {"B", "E", 102}, {"A", "F", 432}} {
-		if got := pair(t, s, idx[c.a], idx[c.b]); !relOK(got*got, c.semd2, 1e-12, 0) {
+		if got := metrictest.Pair(t, s, idx[c.a], idx[c.b]); !relOK(got*got, c.semd2, 1e-12, 0) {
 			t.Errorf("%s-%s: SEMD² = %.17g, want %v", c.a, c.b, got*got, c.semd2)
 		}
 	}
@@ -217,7 +121,7 @@ func TestHandVectors(t *testing.T) {
 // (the first 200 small-sample jets) for the three variants to 1e-9
 // relative; the largest differences are logged.
 func TestPairsReference(t *testing.T) {
-	rows := readCSV(t, sharedtest.Path(t, "reference/semd/pairs_semd.csv"))
+	rows := sharedtest.ReadCSVRows(t, "reference/semd/pairs_semd.csv")
 	all := sharedtest.SmallSample(t)
 	idx := make([]int, 200)
 	for i := range idx {
@@ -238,7 +142,7 @@ func TestPairsReference(t *testing.T) {
 		n := len(rows)
 		is, js := make([]int32, n), make([]int32, n)
 		for k, r := range rows {
-			is[k], js[k] = int32(num(t, r, "i")), int32(num(t, r, "j"))
+			is[k], js[k] = int32(r.Float(t, "i")), int32(r.Float(t, "j"))
 		}
 		out := make([]float64, n)
 		if err := s.Pairs(context.Background(), is, js, out); err != nil {
@@ -250,7 +154,7 @@ func TestPairsReference(t *testing.T) {
 			if v.square {
 				got *= got
 			}
-			want := num(t, r, v.col)
+			want := r.Float(t, v.col)
 			d := math.Abs(got-want) / want
 			worst = max(worst, d)
 			if d > 1e-9 {
@@ -262,8 +166,8 @@ func TestPairsReference(t *testing.T) {
 	// sum_pt columns: our (Σpt)² totals come from the same jets.
 	s := prepare(t, jets, map[string]any{"normalize": false})
 	for _, r := range rows[:50] {
-		i := int(num(t, r, "i"))
-		if want := num(t, r, "sum_pt_i"); !relOK(math.Sqrt(s.total[i]), want, 1e-14, 0) {
+		i := int(r.Float(t, "i"))
+		if want := r.Float(t, "sum_pt_i"); !relOK(math.Sqrt(s.total[i]), want, 1e-14, 0) {
 			t.Errorf("jet %d: sqrt(T) = %.17g, want sum_pt %.17g", i, math.Sqrt(s.total[i]), want)
 		}
 	}
@@ -273,16 +177,11 @@ func TestPairsReference(t *testing.T) {
 // computed through Block tiles, with reference/smearing/semd_matrix_500.npy
 // (normalised, β = 1) to 1e-13 absolute (README-analysis.md).
 func TestMatrix500(t *testing.T) {
-	f, err := os.Open(sharedtest.Path(t, "reference/smearing/semd_matrix_500.npy"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	shape, want := readNPY(t, f)
+	want, rows, cols := sharedtest.ReadNPYMatrix(t, "reference/smearing/semd_matrix_500.npy")
 	jets := sharedtest.SmallSample(t)
 	n := jets.Len()
-	if !slices.Equal(shape, []int{n, n}) {
-		t.Fatalf("matrix shape %v, want [%d %d]", shape, n, n)
+	if rows != n || cols != n {
+		t.Fatalf("matrix shape [%d %d], want [%d %d]", rows, cols, n, n)
 	}
 	s := prepare(t, jets, nil)
 	got := fullMatrix(t, s, 96)
@@ -509,7 +408,7 @@ func TestLowerBoundGeV(t *testing.T) {
 				lo += x * x
 			}
 			lo = math.Sqrt(lo)
-			d := pair(t, s, i, j)
+			d := metrictest.Pair(t, s, i, j)
 			if lo > d*(1+1e-12) || d > (lo+emb.Residuals[i]+emb.Residuals[j])*(1+1e-12)+1e-12 {
 				t.Errorf("(%d, %d): %v <= %v <= %v violated", i, j, lo, d, lo+emb.Residuals[i]+emb.Residuals[j])
 			}
@@ -527,23 +426,23 @@ func TestOneParticleJet(t *testing.T) {
 	js.Append([]float64{300}, []float64{-0.5}, []float64{4}, []int32{22}, jet.Quark, 1)
 	js.Append([]float64{50, 30, 20}, []float64{0, 0.1, -0.2}, []float64{0, 0.2, 0.1}, nil, jet.Gluon, 1)
 	s := prepare(t, js, nil)
-	if d := pair(t, s, 0, 1); d != 0 {
+	if d := metrictest.Pair(t, s, 0, 1); d != 0 {
 		t.Errorf("two one-particle jets: SEMD = %v, want 0", d)
 	}
 	z := []float64{0.5, 0.3, 0.2}
 	want2 := 2 * (z[0]*z[1]*(0.01+0.04) + z[0]*z[2]*(0.04+0.01) + z[1]*z[2]*(0.09+0.01))
-	if d := pair(t, s, 0, 2); !relOK(d*d, want2, 1e-14, 0) {
+	if d := metrictest.Pair(t, s, 0, 2); !relOK(d*d, want2, 1e-14, 0) {
 		t.Errorf("one-particle vs three: SEMD² = %.17g, want %.17g", d*d, want2)
 	}
 	g := prepare(t, js, map[string]any{"normalize": false})
 	for _, p := range [][2]int{{0, 1}, {0, 2}, {1, 2}} {
-		if d := pair(t, g, p[0], p[1]); math.IsNaN(d) || d <= 0 {
+		if d := metrictest.Pair(t, g, p[0], p[1]); math.IsNaN(d) || d <= 0 {
 			t.Errorf("GeV %v: SEMD = %v", p, d)
 		}
 	}
 	// One-particle jets with unequal pt: only the padding differs, at ω_max:
 	// SEMD² = (536² − 300²)·ω_max² with ω_max = 0.4.
-	if d := pair(t, g, 0, 1); !relOK(d*d, (536*536-300*300)*0.16, 1e-13, 0) {
+	if d := metrictest.Pair(t, g, 0, 1); !relOK(d*d, (536*536-300*300)*0.16, 1e-13, 0) {
 		t.Errorf("GeV one-particle pair: SEMD² = %v", d*d)
 	}
 }
@@ -623,69 +522,28 @@ func TestErrors(t *testing.T) {
 	empty := &jet.Jets{Offsets: []int{0, 0}, Label: []int8{0}, Weight: []float64{1}}
 	nan := &jet.Jets{}
 	nan.Append([]float64{10, math.NaN()}, []float64{0, 0.1}, []float64{0, 0}, nil, jet.Quark, 1)
-	tests := []struct {
-		name   string
-		jets   *jet.Jets
-		params map[string]any
-		want   string
-	}{
-		{"empty jet", empty, nil, "jet 0: jet has no particles"},
-		{"NaN pt", nan, nil, "jet 0, particle 1: pt is NaN"},
-		{"no jets", nil, nil, "no jets"},
-		{"beta 0", good, map[string]any{"beta": 0.0}, `parameter "beta"`},
-		{"negative omega_max", good, map[string]any{"omega_max": -1.0}, `parameter "omega_max"`},
-		{"bound_bins 0", good, map[string]any{"bound_bins": 0}, `parameter "bound_bins"`},
-		{"unknown", good, map[string]any{"betta": 1.0}, `did you mean "beta"`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: plugin.Params(tc.params), Jets: tc.jets})
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("err = %v, want it to contain %q", err, tc.want)
-			}
-		})
-	}
-	s := prepare(t, good, nil)
-	ctx := context.Background()
-	if err := s.Block(ctx, plugin.Range{Lo: 0, Hi: 2}, plugin.Range{Lo: 0, Hi: 1}, make([]float64, 2)); err == nil {
-		t.Error("row range beyond Len accepted")
-	}
-	if err := s.Block(ctx, plugin.Range{Lo: 0, Hi: 1}, plugin.Range{Lo: 0, Hi: 1}, make([]float64, 2)); err == nil {
-		t.Error("wrong output length accepted")
-	}
-	if err := s.Pairs(ctx, []int32{0}, []int32{1}, make([]float64, 1)); err == nil {
-		t.Error("pair index beyond Len accepted")
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := s.Block(cctx, plugin.Range{Lo: 0, Hi: 1}, plugin.Range{Lo: 0, Hi: 1}, make([]float64, 1)); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled context: err = %v", err)
-	}
+	metrictest.CheckPrepareErrors(t, New(), []metrictest.PrepareCase{
+		{Name: "empty jet", Jets: empty, Params: nil, Want: "jet 0: jet has no particles"},
+		{Name: "NaN pt", Jets: nan, Params: nil, Want: "jet 0, particle 1: pt is NaN"},
+		{Name: "no jets", Jets: nil, Params: nil, Want: "no jets"},
+		{Name: "beta 0", Jets: good, Params: map[string]any{"beta": 0.0}, Want: `parameter "beta"`},
+		{Name: "negative omega_max", Jets: good, Params: map[string]any{"omega_max": -1.0}, Want: `parameter "omega_max"`},
+		{Name: "bound_bins 0", Jets: good, Params: map[string]any{"bound_bins": 0}, Want: `parameter "bound_bins"`},
+		{Name: "unknown", Jets: good, Params: map[string]any{"betta": 1.0}, Want: `did you mean "beta"`},
+	})
+	metrictest.CheckSpaceArgs(t, prepare(t, good, nil))
 }
 
 // TestHostParams: the host's metric parameters may be passed along with
 // the plugin's own and are ignored, not rejected.
 func TestHostParams(t *testing.T) {
-	js := &jet.Jets{}
-	js.Append([]float64{10, 20}, []float64{0, 0.1}, []float64{0, 0}, []int32{211, 211}, jet.Quark, 1)
-	params := plugin.Params{"matrix": "auto", "matrix_max_mb": int64(512), "pair_sample": int64(10)}
-	if _, err := New().Prepare(context.Background(), plugin.MetricRequest{Params: params, Jets: js}); err != nil {
-		t.Fatal(err)
-	}
+	metrictest.CheckHostParams(t, New(), nil)
 }
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
+	info := metrictest.CheckInfo(t, New())
 	if !info.Has(plugin.CapExact) || !info.Has(plugin.CapLowerBound) || info.Version != "0.1.0" {
 		t.Errorf("info = %+v", info)
-	}
-	for _, p := range info.Params {
-		if p.Doc == "" {
-			t.Errorf("parameter %s has no doc", p.Name)
-		}
 	}
 	if _, err := plugin.NewRegistry(New()); err != nil {
 		t.Fatal(err)

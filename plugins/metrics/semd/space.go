@@ -2,12 +2,12 @@ package semd
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"runtime"
 	"sync"
 
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/plugins/metrics/metricutil"
 )
 
 // Space is a prepared semd metric over a fixed set of jets. It is safe for
@@ -27,14 +27,6 @@ type Space struct {
 	boundOnce sync.Once
 	bound     *plugin.Embedding
 	boundErr  error
-}
-
-// checkRange validates a tile range against the number of jets.
-func (s *Space) checkRange(name string, r plugin.Range) error {
-	if r.Lo < 0 || r.Hi < r.Lo || r.Hi > s.Len() {
-		return fmt.Errorf("semd: %s range [%d, %d) is outside [0, %d)", name, r.Lo, r.Hi, s.Len())
-	}
-	return nil
 }
 
 // Len reports the number of jets.
@@ -85,64 +77,20 @@ const colChunk = 16
 // Where the tile straddles the diagonal, each unordered pair is evaluated
 // once and mirrored (dist is bit-for-bit symmetric).
 func (s *Space) Block(ctx context.Context, rows, cols plugin.Range, out []float64) error {
-	if err := s.checkRange("row", rows); err != nil {
+	if err := metricutil.CheckBlock("semd", s.Len(), rows, cols, out); err != nil {
 		return err
-	}
-	if err := s.checkRange("column", cols); err != nil {
-		return err
-	}
-	if len(out) != rows.Len()*cols.Len() {
-		return fmt.Errorf("semd: output has %d values for a %d×%d tile", len(out), rows.Len(), cols.Len())
 	}
 	buf := s.scratch()
-	nc := cols.Len()
-	// (i, j) with j < i is mirrored from (j, i) when that is in the tile.
-	mirrored := func(i, j int) bool { return j < i && j >= rows.Lo && j < rows.Hi && i >= cols.Lo && i < cols.Hi }
-	for c0 := cols.Lo; c0 < cols.Hi; c0 += colChunk {
-		c1 := min(c0+colChunk, cols.Hi)
-		for i := rows.Lo; i < rows.Hi; i++ {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			row := out[(i-rows.Lo)*nc : (i-rows.Lo+1)*nc]
-			for j := c0; j < c1; j++ {
-				if !mirrored(i, j) {
-					row[j-cols.Lo] = s.dist(i, j, buf)
-				}
-			}
-		}
-	}
-	for i := max(rows.Lo, cols.Lo); i < rows.Hi; i++ {
-		for j := max(rows.Lo, cols.Lo); j < min(i, cols.Hi); j++ {
-			if mirrored(i, j) {
-				out[(i-rows.Lo)*nc+j-cols.Lo] = out[(j-rows.Lo)*nc+i-cols.Lo]
-			}
-		}
-	}
-	return nil
+	return metricutil.SymmetricBlock(ctx, rows, cols, out, colChunk, func(i, j int) (float64, error) { return s.dist(i, j, buf), nil })
 }
 
 // Pairs writes SEMD(i[k], j[k]) into out[k].
 func (s *Space) Pairs(ctx context.Context, i, j []int32, out []float64) error {
-	if len(i) != len(j) || len(out) != len(i) {
-		return fmt.Errorf("semd: Pairs got %d rows, %d columns and %d outputs", len(i), len(j), len(out))
-	}
-	n := s.Len()
-	for k := range i {
-		if i[k] < 0 || int(i[k]) >= n || j[k] < 0 || int(j[k]) >= n {
-			return fmt.Errorf("semd: pair %d (%d, %d) is outside [0, %d)", k, i[k], j[k], n)
-		}
+	if err := metricutil.CheckPairs("semd", s.Len(), i, j, out); err != nil {
+		return err
 	}
 	buf := s.scratch()
-	for k := range i {
-		if k%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		out[k] = s.dist(int(i[k]), int(j[k]), buf)
-	}
-	return nil
+	return metricutil.FillPairs(ctx, i, j, out, 1024, func(i, j int) (float64, error) { return s.dist(i, j, buf), nil })
 }
 
 var _ plugin.LowerBounder = (*Space)(nil)

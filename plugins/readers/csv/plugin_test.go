@@ -14,44 +14,19 @@ import (
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/internal/sharedtest"
 	"github.com/smearflow/smearflow/plugins/readers/npz"
+	"github.com/smearflow/smearflow/plugins/readers/readertest"
 	"github.com/smearflow/smearflow/plugins/readers/selection"
 )
 
-// readWith runs a reader plugin and concatenates what it emits.
+// readWith runs a reader plugin and concatenates what it emits, checking
+// that no batch exceeds the batch size.
 func readWith(t testing.TB, r plugin.Reader, raw map[string]any, seed int64, batch int) (*jet.Jets, error) {
 	t.Helper()
-	p, err := r.Info().Params.Resolve(raw)
-	if err != nil {
-		return nil, err
-	}
-	limit := batch
-	if limit <= 0 {
-		limit = DefaultBatchSize
-	}
-	out := &jet.Jets{}
-	err = r.Read(context.Background(), plugin.ReadRequest{Params: p, Seed: seed, BatchSize: batch}, func(b *jet.Jets) error {
-		if b.Len() == 0 || b.Len() > limit {
-			t.Fatalf("emitted a batch of %d jets (batch size %d)", b.Len(), limit)
-		}
-		out.Concat(b)
-		return nil
-	})
-	return out, err
+	return readertest.Read(t, r, raw, seed, batch, readertest.BatchSize(t, batch, DefaultBatchSize))
 }
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindReader || info.Name != "csv" || info.Version != "0.1.0" {
-		t.Fatalf("info %+v", info)
-	}
-	for _, p := range info.Params {
-		if p.Doc == "" {
-			t.Errorf("parameter %s has no doc", p.Name)
-		}
-	}
+	readertest.CheckInfo(t, New(), "csv")
 }
 
 // TestSmallSampleBothReaders: the small particle CSV and the small npz
@@ -257,24 +232,9 @@ func TestParserBatches(t *testing.T) {
 // BenchmarkReadSmallCSV reads the 500-jet particle CSV; BenchmarkReadSmallNPZ
 // reads the same jets from the npz, the baseline.
 func BenchmarkReadSmallCSV(b *testing.B) {
-	benchRead(b, New(), sharedtest.Path(b, "data/pythia8-qg-small-particles.csv"))
+	readertest.BenchRead(b, New(), sharedtest.Path(b, "data/pythia8-qg-small-particles.csv"), 500)
 }
 
 func BenchmarkReadSmallNPZ(b *testing.B) {
-	benchRead(b, npz.New(), sharedtest.Path(b, "data/pythia8-qg-small.npz"))
-}
-
-func benchRead(b *testing.B, r plugin.Reader, path string) {
-	p, _ := r.Info().Params.Resolve(map[string]any{"path": path})
-	b.ReportAllocs()
-	for b.Loop() {
-		n := 0
-		if err := r.Read(context.Background(), plugin.ReadRequest{Params: p, BatchSize: 1000}, func(j *jet.Jets) error {
-			n += j.Len()
-			return nil
-		}); err != nil || n != 500 {
-			b.Fatal(err, n)
-		}
-	}
-	b.ReportMetric(float64(500*b.N)/b.Elapsed().Seconds(), "jets/s")
+	readertest.BenchRead(b, npz.New(), sharedtest.Path(b, "data/pythia8-qg-small.npz"), 500)
 }

@@ -2,9 +2,7 @@ package hepmc
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/csv"
 	"io"
 	"math"
 	"os"
@@ -18,29 +16,17 @@ import (
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/internal/sharedtest"
 	"github.com/smearflow/smearflow/plugins/readers/hepmc/hepmcascii"
+	"github.com/smearflow/smearflow/plugins/readers/readertest"
 )
 
 const refDir = "reference/clustering/hepmc/"
 
-// read runs the plugin and concatenates the emitted batches.
+// read runs the plugin (seed 1, batches of 7) and concatenates the
+// emitted batches (Meta included, see jet.Jets.Concat), checking that
+// each validates.
 func read(t testing.TB, params map[string]any) (*jet.Jets, error) {
 	t.Helper()
-	p, err := Spec().Resolve(params)
-	if err != nil {
-		return nil, err
-	}
-	out := &jet.Jets{}
-	err = New().Read(context.Background(), plugin.ReadRequest{Params: p, Seed: 1, BatchSize: 7}, func(b *jet.Jets) error {
-		if err := b.Validate(); err != nil {
-			t.Errorf("emitted batch does not validate: %v", err)
-		}
-		out.Concat(b)
-		if out.Meta == nil {
-			out.Meta = b.Meta
-		}
-		return nil
-	})
-	return out, err
+	return readertest.Read(t, New(), params, 1, 7, readertest.Validates(t))
 }
 
 func mustRead(t testing.TB, params map[string]any) *jet.Jets {
@@ -53,17 +39,8 @@ func mustRead(t testing.TB, params map[string]any) *jet.Jets {
 }
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindReader || info.Name != "hepmc" || info.Version != "0.1.0" || info.Doc == "" {
+	if info := readertest.CheckInfo(t, New(), "hepmc"); info.Doc == "" {
 		t.Fatalf("bad info %+v", info)
-	}
-	for _, ps := range info.Params {
-		if ps.Doc == "" {
-			t.Errorf("parameter %s has no doc", ps.Name)
-		}
 	}
 }
 
@@ -77,15 +54,7 @@ type refJet struct {
 // readRefJets reads jets_antikt_R04_ptmin20.csv
 // (event,jet,px,py,pz,E,pt,rapidity,phi,mass,n_constituents).
 func readRefJets(t testing.TB) [][]refJet {
-	f, err := os.Open(sharedtest.Path(t, refDir+"jets_antikt_R04_ptmin20.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sharedtest.ReadCSV(t, refDir+"jets_antikt_R04_ptmin20.csv")
 	out := make([][]refJet, 20)
 	for _, r := range rows[1:] {
 		g := func(i int) float64 { v, _ := strconv.ParseFloat(r[i], 64); return v }
@@ -202,18 +171,8 @@ func TestPluginReference(t *testing.T) {
 	dir := t.TempDir()
 	var gz []string
 	for _, src := range []string{p3, p2} {
-		data, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		zw.Write(data)
-		zw.Close()
 		dst := filepath.Join(dir, filepath.Base(src)+".gz")
-		if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		readertest.GzipCopy(t, src, dst)
 		gz = append(gz, dst)
 	}
 	for _, other := range []string{p2, gz[0], gz[1]} {
@@ -335,12 +294,9 @@ func TestBadInput(t *testing.T) {
 	}
 	trunc3 := write("trunc.hepmc3", cut(d3))
 	trunc2 := write("trunc.hepmc2", cut(d2))
-	var gzbuf bytes.Buffer
-	zw := gzip.NewWriter(&gzbuf)
-	zw.Write(cut(d3))
-	zw.Close()
-	truncgz := write("trunc.hepmc3.gz", gzbuf.Bytes())
-	halfgz := write("half.hepmc3.gz", gzbuf.Bytes()[:gzbuf.Len()/2])
+	gz := readertest.Gzip(cut(d3))
+	truncgz := write("trunc.hepmc3.gz", gz)
+	halfgz := write("half.hepmc3.gz", gz[:len(gz)/2])
 	// Corrupt one particle line of event 3 (line 9200 is inside it) and put
 	// a NaN momentum in event 5.
 	lines := strings.Split(string(d3), "\n")
@@ -400,15 +356,7 @@ func TestBadInput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			j, err := read(t, tc.params)
-			if err == nil {
-				t.Fatalf("no error, %d jets", j.Len())
-			}
-			t.Log(err)
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			readertest.CheckError(t, j, err, tc.want...)
 		})
 	}
 }

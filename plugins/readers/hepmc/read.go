@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,25 +48,6 @@ type config struct {
 	pathDesc    string
 }
 
-// resolvePaths expands a file name or glob, naming the parameter in errors.
-func resolvePaths(param, pattern string) ([]string, error) {
-	if !strings.ContainsAny(pattern, "*?[") {
-		if _, err := os.Stat(pattern); err != nil {
-			return nil, &plugin.ParamError{Param: param, Msg: fmt.Sprintf("cannot read %s: %v", pattern, errors.Unwrap(err))}
-		}
-		return []string{pattern}, nil
-	}
-	m, err := filepath.Glob(pattern)
-	if err != nil {
-		return nil, &plugin.ParamError{Param: param, Msg: fmt.Sprintf("bad glob %q: %v", pattern, err)}
-	}
-	if len(m) == 0 {
-		return nil, &plugin.ParamError{Param: param, Msg: fmt.Sprintf("%q matches no file", pattern)}
-	}
-	slices.Sort(m)
-	return m, nil
-}
-
 func configFromParams(p plugin.Params) (config, error) {
 	var c config
 	alg, err := cluster.ParseAlgorithm(p.String(ParamAlgorithm))
@@ -100,7 +80,7 @@ func configFromParams(p plugin.Params) (config, error) {
 	if path == "" {
 		return c, &plugin.ParamError{Param: ParamPath, Msg: "is empty"}
 	}
-	files, err := resolvePaths(ParamPath, path)
+	files, err := selection.ParamFiles(ParamPath, path)
 	if err != nil {
 		return c, err
 	}
@@ -111,7 +91,7 @@ func configFromParams(p plugin.Params) (config, error) {
 			return c, &plugin.ParamError{Param: ParamLabel, Msg: fmt.Sprintf("is %q, but with %s set the jets of %s are quark jets: use auto or quark", label, ParamGluonPath, ParamPath)}
 		}
 		label = "quark"
-		if gfiles, err = resolvePaths(ParamGluonPath, gpath); err != nil {
+		if gfiles, err = selection.ParamFiles(ParamGluonPath, gpath); err != nil {
 			return c, err
 		}
 		c.pathDesc = path + " (quark), " + gpath + " (gluon)"
@@ -198,16 +178,7 @@ func (e *eventClusterer) jets(ev *hepmcascii.Event) ([]cluster.Jet, error) {
 // (pt, rapidity, phi, pid) by decreasing pt, phi within pi of the jet's.
 func (e *eventClusterer) appendJet(batch *jet.Jets, j cluster.Jet, label int8, weight float64) error {
 	e.order = append(e.order[:0], j.Constituents...)
-	slices.SortStableFunc(e.order, func(a, b int) int {
-		ka, kb := cluster.Kt2(e.parts[a]), cluster.Kt2(e.parts[b])
-		switch {
-		case ka > kb:
-			return -1
-		case ka < kb:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(e.order, func(a, b int) int { return cluster.ByDecreasingKt2(e.parts[a], e.parts[b]) })
 	jphi := j.Phi()
 	if len(batch.Offsets) == 0 {
 		batch.Offsets = append(batch.Offsets, 0)
@@ -274,20 +245,7 @@ func (*Reader) Read(ctx context.Context, req plugin.ReadRequest, emit func(*jet.
 	}
 	meta["files"] = strings.Join(files, ",")
 
-	flush := func(b *jet.Jets) error {
-		if b.Len() == 0 {
-			return nil
-		}
-		kept, err := sel.Add(b)
-		if err != nil {
-			return fmt.Errorf("hepmc reader: %w", err)
-		}
-		if kept.Len() > 0 {
-			kept.Meta = meta
-			return emit(kept)
-		}
-		return nil
-	}
+	flush := sel.Feeder("hepmc reader: ", meta, emit)
 
 	batch := newBatch()
 	var ev hepmcascii.Event

@@ -17,6 +17,7 @@ import (
 	"github.com/smearflow/smearflow/core/npy"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/internal/sharedtest"
+	"github.com/smearflow/smearflow/plugins/readers/readertest"
 	"github.com/smearflow/smearflow/plugins/readers/selection"
 )
 
@@ -24,24 +25,7 @@ import (
 // batch exceeds the batch size.
 func read(t testing.TB, raw map[string]any, seed int64, batch int) (*jet.Jets, error) {
 	t.Helper()
-	r := New()
-	p, err := r.Info().Params.Resolve(raw)
-	if err != nil {
-		return nil, err
-	}
-	out := &jet.Jets{}
-	limit := batch
-	if limit <= 0 {
-		limit = DefaultBatchSize
-	}
-	err = r.Read(context.Background(), plugin.ReadRequest{Params: p, Seed: seed, BatchSize: batch}, func(b *jet.Jets) error {
-		if b.Len() == 0 || b.Len() > limit {
-			t.Fatalf("emitted a batch of %d jets (batch size %d)", b.Len(), limit)
-		}
-		out.Concat(b)
-		return nil
-	})
-	return out, err
+	return readertest.Read(t, New(), raw, seed, batch, readertest.BatchSize(t, batch, DefaultBatchSize))
 }
 
 // stripSource checks that source_index counts 0..n-1 (when want is nil) or
@@ -70,18 +54,7 @@ func stripSource(t *testing.T, j *jet.Jets, want []int) *jet.Jets {
 }
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindReader || info.Name != "npz" || info.Version != "0.1.0" {
-		t.Fatalf("info %+v", info)
-	}
-	for _, p := range info.Params {
-		if p.Doc == "" {
-			t.Errorf("parameter %s has no doc", p.Name)
-		}
-	}
+	info := readertest.CheckInfo(t, New(), "npz")
 	if _, err := info.Params.Resolve(nil); err == nil || !strings.Contains(err.Error(), `"path": is required`) {
 		t.Fatalf("missing path: %v", err)
 	}
@@ -469,20 +442,7 @@ func TestEmitErrorAndCancel(t *testing.T) {
 // BenchmarkReadDev reads the 20000-jet dev file; BenchmarkInflateDevX is
 // the baseline: decompressing the file's X member and discarding it.
 func BenchmarkReadDev(b *testing.B) {
-	path := sharedtest.Path(b, "data/pythia8-qg-dev.npz")
-	r := New()
-	p, _ := r.Info().Params.Resolve(map[string]any{"path": path})
-	b.ReportAllocs()
-	for b.Loop() {
-		n := 0
-		if err := r.Read(context.Background(), plugin.ReadRequest{Params: p, BatchSize: 1000}, func(j *jet.Jets) error {
-			n += j.Len()
-			return nil
-		}); err != nil || n != 20000 {
-			b.Fatal(err, n)
-		}
-	}
-	b.ReportMetric(float64(20000*b.N)/b.Elapsed().Seconds(), "jets/s")
+	readertest.BenchRead(b, New(), sharedtest.Path(b, "data/pythia8-qg-dev.npz"), 20000)
 }
 
 func BenchmarkInflateDevX(b *testing.B) {

@@ -2,11 +2,6 @@ package npz
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"strings"
-	"time"
 
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/core/npy"
@@ -51,68 +46,12 @@ func (*Reader) Read(ctx context.Context, req plugin.ReadRequest, emit func(*jet.
 	if err != nil {
 		return err
 	}
-	read := 0
-	last := time.Now()
-	for _, f := range files {
-		sel.SetSource(f)
-		done, err := readFile(ctx, f, opt, batch, sel, emit, func(n int) {
-			read += n
-			if time.Since(last) > 250*time.Millisecond {
-				last = time.Now()
-				plugin.ReportProgress(ctx, int64(read), int64(total), "reading "+f)
-			}
-		})
+	open := func(path string) (func(int) (*jet.Jets, error), func() error, error) {
+		r, err := npy.OpenJets(path, opt)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		if done {
-			break
-		}
+		return r.Next, r.Close, nil
 	}
-	rest, err := sel.Finish()
-	if err != nil {
-		if len(files) > 1 {
-			return fmt.Errorf("%w (files: %s)", err, strings.Join(files, ", "))
-		}
-		return err
-	}
-	if err := selection.EmitChunks(rest, batch, emit); err != nil {
-		return err
-	}
-	plugin.ReportProgress(ctx, int64(read), int64(total), sel.Summary())
-	return nil
-}
-
-// readFile streams one file through the selector; done reports that the
-// selection is full.
-func readFile(ctx context.Context, path string, opt npy.EnergyFlowOptions, batch int, sel *selection.Selector,
-	emit func(*jet.Jets) error, progress func(int)) (done bool, err error) {
-	r, err := npy.OpenJets(path, opt)
-	if err != nil {
-		return false, err
-	}
-	defer r.Close()
-	for !sel.Done() {
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
-		b, err := r.Next(batch)
-		if errors.Is(err, io.EOF) {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		progress(b.Len())
-		kept, err := sel.Add(b)
-		if err != nil {
-			return false, err
-		}
-		if kept.Len() > 0 {
-			if err := emit(kept); err != nil {
-				return false, err
-			}
-		}
-	}
-	return true, nil
+	return selection.StreamFiles(ctx, files, int64(total), batch, sel, open, emit)
 }

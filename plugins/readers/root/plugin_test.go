@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"go-hep.org/x/hep/groot"
@@ -13,6 +12,7 @@ import (
 	"github.com/smearflow/smearflow/core/jet"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/internal/sharedtest"
+	"github.com/smearflow/smearflow/plugins/readers/readertest"
 )
 
 // layout says how writeJets stores a batch.
@@ -151,36 +151,15 @@ func to32(x []float64) []float32 {
 	return out
 }
 
+// read runs the plugin (seed 3, batches of 64) and concatenates the
+// emitted batches, checking that each validates.
 func read(t testing.TB, params map[string]any) (*jet.Jets, error) {
 	t.Helper()
-	p, err := Spec().Resolve(params)
-	if err != nil {
-		return nil, err
-	}
-	out := &jet.Jets{}
-	err = New().Read(context.Background(), plugin.ReadRequest{Params: p, Seed: 3, BatchSize: 64}, func(b *jet.Jets) error {
-		if err := b.Validate(); err != nil {
-			t.Errorf("emitted batch does not validate: %v", err)
-		}
-		out.Concat(b)
-		return nil
-	})
-	return out, err
+	return readertest.Read(t, New(), params, 3, 64, readertest.Validates(t))
 }
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	if info.Kind != plugin.KindReader || info.Name != "root" || info.Version != "0.1.0" {
-		t.Fatalf("bad info %+v", info)
-	}
-	for _, ps := range info.Params {
-		if ps.Doc == "" {
-			t.Errorf("parameter %s has no doc", ps.Name)
-		}
-	}
+	readertest.CheckInfo(t, New(), "root")
 }
 
 // TestRoundTrip writes the 500 small-sample jets (data/pythia8-qg-small,
@@ -372,15 +351,7 @@ func TestBadInput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			j, err := read(t, tc.params)
-			if err == nil {
-				t.Fatalf("no error, %d jets", j.Len())
-			}
-			t.Log(err)
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			readertest.CheckError(t, j, err, tc.want...)
 		})
 	}
 	// The unknown mass may be taken massless on request.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -34,24 +33,6 @@ type config struct {
 	weight       string
 	unknownError bool
 	sort         bool
-}
-
-func resolvePaths(param, pattern string) ([]string, error) {
-	if !strings.ContainsAny(pattern, "*?[") {
-		if _, err := os.Stat(pattern); err != nil {
-			return nil, &plugin.ParamError{Param: param, Msg: fmt.Sprintf("cannot read %s: %v", pattern, errors.Unwrap(err))}
-		}
-		return []string{pattern}, nil
-	}
-	m, err := filepath.Glob(pattern)
-	if err != nil {
-		return nil, &plugin.ParamError{Param: param, Msg: fmt.Sprintf("bad glob %q: %v", pattern, err)}
-	}
-	if len(m) == 0 {
-		return nil, &plugin.ParamError{Param: param, Msg: fmt.Sprintf("%q matches no file", pattern)}
-	}
-	slices.Sort(m)
-	return m, nil
 }
 
 func configFromParams(p plugin.Params) (config, error) {
@@ -85,7 +66,7 @@ func configFromParams(p plugin.Params) (config, error) {
 	if p.String(ParamPath) == "" {
 		return c, &plugin.ParamError{Param: ParamPath, Msg: "is empty"}
 	}
-	c.files, err = resolvePaths(ParamPath, p.String(ParamPath))
+	c.files, err = selection.ParamFiles(ParamPath, p.String(ParamPath))
 	return c, err
 }
 
@@ -428,20 +409,7 @@ func (*Reader) Read(ctx context.Context, req plugin.ReadRequest, emit func(*jet.
 		batchSize = DefaultBatchSize
 	}
 	meta := map[string]string{"reader": Name, "path": p.String(ParamPath), "files": strings.Join(cfg.files, ",")}
-	flush := func(b *jet.Jets) error {
-		if b.Len() == 0 {
-			return nil
-		}
-		kept, err := sel.Add(b)
-		if err != nil {
-			return fmt.Errorf("root reader: %w", err)
-		}
-		if kept.Len() > 0 {
-			kept.Meta = meta
-			return emit(kept)
-		}
-		return nil
-	}
+	flush := sel.Feeder("root reader: ", meta, emit)
 	read := 0
 	for fi, file := range cfg.files {
 		if sel.Done() {

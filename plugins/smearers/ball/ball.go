@@ -1,24 +1,28 @@
 package ball
 
 import (
+	"context"
+
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/plugins/smearers/smearcore"
 )
 
-// score forms P(x | eps) for every query and point; col maps a point to
-// its column in the batch's radius-indexed counts.
-func score(b *plugin.NeighborBatch, col []int) (*plugin.ScoreBatch, error) {
-	n, R, m := len(b.Queries), len(b.Radii), len(col)
-	if len(b.CountS) != n*R || len(b.CountB) != n*R {
-		return nil, errShape(b)
+// Plan returns the eps axis and asks for per-class counts within each eps.
+func (*Smearer) Plan(params plugin.Params) (plugin.SmearPlan, error) {
+	eps := params.Floats("eps")
+	radii, err := smearcore.SortedUnique("eps", eps, 0, false)
+	if err != nil {
+		return plugin.SmearPlan{}, err
 	}
-	out := smearcore.NewScores(n, m, true)
-	for q := 0; q < n; q++ {
-		for p, r := range col {
-			ns, nb := b.CountS[q*R+r], b.CountB[q*R+r]
-			out.Scores[q*m+p], out.Empty[q*m+p] = smearcore.Ratio(ns, nb, b.NormS[q], b.NormB[q])
-			out.Counts[q*m+p] = ns + nb
-		}
+	return plugin.SmearPlan{Axis: "eps", Points: append([]float64(nil), eps...), Needs: plugin.NeighborRequest{Radii: radii}}, nil
+}
+
+// Smear scores every query of the batch at every eps: the ratio of the
+// signal and background counts within the ball of radius eps.
+func (s *Smearer) Smear(ctx context.Context, params plugin.Params, b *plugin.NeighborBatch) (*plugin.ScoreBatch, error) {
+	plan, err := s.Plan(params)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return smearcore.ScoreSums(b, "eps", plan.Points, smearcore.Sums{Axis: b.Radii, S: b.CountS, B: b.CountB, AxisName: "radii", SumName: "counts"})
 }

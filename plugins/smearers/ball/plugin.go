@@ -7,11 +7,7 @@
 package ball
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/smearflow/smearflow/core/plugin"
-	"github.com/smearflow/smearflow/plugins/smearers/smearcore"
 )
 
 // Version is the plugin version.
@@ -64,34 +60,4 @@ func (*Smearer) Info() plugin.Info {
 	}
 }
 
-// Plan returns the eps axis and asks for per-class counts within each eps.
-func (*Smearer) Plan(params plugin.Params) (plugin.SmearPlan, error) {
-	eps := params.Floats("eps")
-	radii, err := smearcore.SortedUnique("eps", eps, 0, false)
-	if err != nil {
-		return plugin.SmearPlan{}, err
-	}
-	return plugin.SmearPlan{Axis: "eps", Points: append([]float64(nil), eps...), Needs: plugin.NeighborRequest{Radii: radii}}, nil
-}
-
-// Smear scores every query of the batch at every eps.
-func (s *Smearer) Smear(ctx context.Context, params plugin.Params, b *plugin.NeighborBatch) (*plugin.ScoreBatch, error) {
-	plan, err := s.Plan(params)
-	if err != nil {
-		return nil, err
-	}
-	if err := smearcore.CheckBatch(b); err != nil {
-		return nil, err
-	}
-	col, err := smearcore.Index("eps", plan.Points, b.Radii)
-	if err != nil {
-		return nil, err
-	}
-	return score(b, col)
-}
-
 var _ plugin.Smearer = (*Smearer)(nil)
-
-func errShape(b *plugin.NeighborBatch) error {
-	return fmt.Errorf("neighbour batch of %d queries and %d radii holds %d and %d counts", len(b.Queries), len(b.Radii), len(b.CountS), len(b.CountB))
-}

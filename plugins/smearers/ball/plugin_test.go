@@ -12,10 +12,7 @@ import (
 )
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
+	info, plan := smeartest.DefaultPlan(t, New())
 	if info.Kind != plugin.KindSmearer || info.Name != "ball" || info.Version != "0.1.0" {
 		t.Errorf("info %+v", info)
 	}
@@ -25,14 +22,6 @@ func TestInfo(t *testing.T) {
 		}
 	}
 	// The default grid is numpy.geomspace(1e-3, 0.3, 25).
-	params, err := info.Params.Resolve(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := New().Plan(params)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(plan.Points) != 25 || plan.Points[0] != 1e-3 || plan.Points[24] != 0.3 || plan.Axis != "eps" {
 		t.Errorf("default plan %+v", plan)
 	}

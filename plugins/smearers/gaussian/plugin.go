@@ -6,11 +6,7 @@
 package gaussian
 
 import (
-	"context"
-	"fmt"
-
 	"github.com/smearflow/smearflow/core/plugin"
-	"github.com/smearflow/smearflow/plugins/smearers/smearcore"
 )
 
 // Version is the plugin version.
@@ -58,36 +54,6 @@ func (*Smearer) Info() plugin.Info {
 		Doc:        doc,
 		Params:     spec,
 	}
-}
-
-// Plan returns the eps axis and asks for per-class Gaussian sums.
-func (*Smearer) Plan(params plugin.Params) (plugin.SmearPlan, error) {
-	eps := params.Floats("eps")
-	widths, err := smearcore.SortedUnique("eps", eps, 0, true)
-	if err != nil {
-		return plugin.SmearPlan{}, err
-	}
-	return plugin.SmearPlan{Axis: "eps", Points: append([]float64(nil), eps...), Needs: plugin.NeighborRequest{GaussianWidths: widths}}, nil
-}
-
-// Smear scores every query of the batch at every width.
-func (s *Smearer) Smear(ctx context.Context, params plugin.Params, b *plugin.NeighborBatch) (*plugin.ScoreBatch, error) {
-	plan, err := s.Plan(params)
-	if err != nil {
-		return nil, err
-	}
-	if err := smearcore.CheckBatch(b); err != nil {
-		return nil, err
-	}
-	col, err := smearcore.Index("eps", plan.Points, b.GaussianWidths)
-	if err != nil {
-		return nil, err
-	}
-	n, W := len(b.Queries), len(b.GaussianWidths)
-	if len(b.GaussS) != n*W || len(b.GaussB) != n*W {
-		return nil, fmt.Errorf("neighbour batch of %d queries and %d widths holds %d and %d Gaussian sums", n, W, len(b.GaussS), len(b.GaussB))
-	}
-	return score(b, col), nil
 }
 
 var _ plugin.Smearer = (*Smearer)(nil)

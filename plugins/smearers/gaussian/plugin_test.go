@@ -11,19 +11,12 @@ import (
 )
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
+	info, plan := smeartest.DefaultPlan(t, New())
 	if info.Kind != plugin.KindSmearer || info.Name != "gaussian" || info.Version != "0.1.0" {
 		t.Errorf("info %+v", info)
 	}
-	params, err := info.Params.Resolve(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if plan, err := New().Plan(params); err != nil || len(plan.Points) != 25 || len(plan.Needs.GaussianWidths) != 25 {
-		t.Errorf("default plan %+v, %v", plan, err)
+	if len(plan.Points) != 25 || len(plan.Needs.GaussianWidths) != 25 {
+		t.Errorf("default plan %+v", plan)
 	}
 }
 

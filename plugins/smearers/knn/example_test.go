@@ -1,35 +1,17 @@
 package knn_test
 
 import (
-	"context"
 	"fmt"
-	"math"
 
-	"github.com/smearflow/smearflow/core/neighbors"
-	"github.com/smearflow/smearflow/core/roc"
 	"github.com/smearflow/smearflow/plugins/smearers/knn"
+	"github.com/smearflow/smearflow/plugins/smearers/smearcore/smeartest"
 )
 
 // Smearing eight jets on a line (quarks at 0..3, gluons at 2.5..5.5)
-// through the host: leave-one-out reference sets (biased, see
-// neighbors.LOO; the default K-fold mode needs more jets), the plugin, ROC.
+// through the host with leave-one-out reference sets (smeartest.LineLOO:
+// neighbors.MatrixSpace, neighbors.Smear with this plugin, ROC per point).
 func Example() {
-	x := []float64{0, 1, 2, 3, 2.5, 3.5, 4.5, 5.5}
-	labels := []int8{1, 1, 1, 1, 0, 0, 0, 0}
-	d := make([]float64, 64)
-	for i := range x {
-		for j := range x {
-			d[i*8+j] = math.Abs(x[i] - x[j])
-		}
-	}
-	space, _ := neighbors.MatrixSpace(8, d)
-	sm := knn.New()
-	params, err := sm.Info().Params.Resolve(map[string]any{"k": []any{1, 2, 3}})
-	if err != nil {
-		panic(err)
-	}
-	cfg := neighbors.SmearConfig{Config: neighbors.Config{Mode: neighbors.LOO}, Bootstrap: roc.BootstrapConfig{N: 0}}
-	res, err := neighbors.Smear(context.Background(), space, labels, nil, cfg, sm, params)
+	res, err := smeartest.LineLOO(knn.New(), map[string]any{"k": []any{1, 2, 3}})
 	if err != nil {
 		panic(err)
 	}

@@ -13,17 +13,9 @@ import (
 )
 
 func TestInfo(t *testing.T) {
-	info := New().Info()
-	if err := info.Check(); err != nil {
-		t.Fatal(err)
-	}
-	params, err := info.Params.Resolve(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := New().Plan(params)
-	if err != nil || plan.Axis != "k" || plan.Needs.KNearest != 34 || len(plan.Points) != 8 {
-		t.Errorf("default plan %+v, %v", plan, err)
+	_, plan := smeartest.DefaultPlan(t, New())
+	if plan.Axis != "k" || plan.Needs.KNearest != 34 || len(plan.Points) != 8 {
+		t.Errorf("default plan %+v", plan)
 	}
 }
 

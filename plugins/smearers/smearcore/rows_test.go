@@ -1,8 +1,6 @@
 package smearcore_test
 
 import (
-	"encoding/csv"
-	"os"
 	"testing"
 
 	"github.com/smearflow/smearflow/internal/sharedtest"
@@ -11,16 +9,7 @@ import (
 
 // readRows returns the smearer column of loo_convention_comparison.csv.
 func readRows(t *testing.T) []string {
-	p := sharedtest.Path(t, smeartest.Dir+"loo_convention_comparison.csv")
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := sharedtest.ReadCSV(t, smeartest.Dir+"loo_convention_comparison.csv")
 	var out []string
 	for _, r := range recs[1:] {
 		out = append(out, r[0])

@@ -1,7 +1,8 @@
 // Package smearcore holds what the smearer plugins share: the tie-exact
 // smeared-likelihood score, checks of a NeighborBatch, and the mapping
 // from a scanned parameter to the sorted, de-duplicated values a
-// NeighborRequest needs.
+// NeighborRequest needs, and the scoring loop of the smearers whose score
+// is the ratio of per-class sums (ball, gaussian).
 package smearcore
 
 import (
@@ -125,4 +126,42 @@ func NewScores(n, m int, counts bool) *plugin.ScoreBatch {
 		sb.Counts = make([]float64, n*m)
 	}
 	return sb
+}
+
+// Sums are the per-class sums a smearer scores from, query-major over
+// the batch's axis values: the counts within each radius (ball) or the
+// Gaussian-kernel sums of each width (gaussian).
+type Sums struct {
+	Axis []float64 // the batch's radii or widths, sorted
+	S, B []float64 // signal and background sums, len(Queries)*len(Axis)
+	// AxisName and SumName name the axis values and the sums in errors
+	// ("radii", "counts"; "widths", "Gaussian sums").
+	AxisName, SumName string
+}
+
+// ScoreSums scores every query of b at every point of the scanned
+// parameter param (points as planned, each present in sums.Axis): score
+// Ratio(s, b, N_s, N_b) of the query's sums at that point, count s + b.
+// The batch is checked first (CheckBatch, then the sums' lengths).
+func ScoreSums(b *plugin.NeighborBatch, param string, points []float64, sums Sums) (*plugin.ScoreBatch, error) {
+	if err := CheckBatch(b); err != nil {
+		return nil, err
+	}
+	col, err := Index(param, points, sums.Axis)
+	if err != nil {
+		return nil, err
+	}
+	n, A, m := len(b.Queries), len(sums.Axis), len(col)
+	if len(sums.S) != n*A || len(sums.B) != n*A {
+		return nil, fmt.Errorf("neighbour batch of %d queries and %d %s holds %d and %d %s", n, A, sums.AxisName, len(sums.S), len(sums.B), sums.SumName)
+	}
+	out := NewScores(n, m, true)
+	for q := 0; q < n; q++ {
+		for p, a := range col {
+			s, bg := sums.S[q*A+a], sums.B[q*A+a]
+			out.Scores[q*m+p], out.Empty[q*m+p] = Ratio(s, bg, b.NormS[q], b.NormB[q])
+			out.Counts[q*m+p] = s + bg
+		}
+	}
+	return out, nil
 }

@@ -104,3 +104,44 @@ func TestCheckBatchAndGrid(t *testing.T) {
 		t.Error("missing value accepted")
 	}
 }
+
+// TestScoreSums checks the per-class-sum scoring: points mapped to their
+// column of the sorted axis, P = s·N_b / (s·N_b + b·N_s), count s + b,
+// empty where both sums are 0, and errors naming what is wrong.
+func TestScoreSums(t *testing.T) {
+	batch := func() *plugin.NeighborBatch {
+		return &plugin.NeighborBatch{Queries: []int32{4, 9}, Label: []int8{0, 1}, Weight: []float64{1, 1}, NormS: []float64{2, 4}, NormB: []float64{2, 1}}
+	}
+	// Axis (0.1, 0.2); query-major sums.
+	sums := Sums{Axis: []float64{0.1, 0.2}, S: []float64{0, 1, 1, 3}, B: []float64{0, 1, 2, 2}, AxisName: "radii", SumName: "counts"}
+	out, err := ScoreSums(batch(), "eps", []float64{0.2, 0.1}, sums)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// query 4: eps 0.2 -> (1, 1) -> 1/2, eps 0.1 -> (0, 0) empty;
+	// query 9: eps 0.2 -> (3, 2): 3·1/(3·1 + 2·4) = 3/11, eps 0.1 -> (1, 2): 1/(1 + 8) = 1/9.
+	wantScores := []float64{0.5, 0.5, 3.0 / 11, 1.0 / 9}
+	wantEmpty := []bool{false, true, false, false}
+	wantCounts := []float64{2, 0, 5, 3}
+	for k := range wantScores {
+		if out.Scores[k] != wantScores[k] || out.Empty[k] != wantEmpty[k] || out.Counts[k] != wantCounts[k] {
+			t.Errorf("entry %d: score %v empty %v count %v, want %v %v %v", k, out.Scores[k], out.Empty[k], out.Counts[k], wantScores[k], wantEmpty[k], wantCounts[k])
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		b      *plugin.NeighborBatch
+		points []float64
+		sums   Sums
+		want   string
+	}{
+		{"short sums", batch(), []float64{0.1}, Sums{Axis: sums.Axis, S: sums.S[:3], B: sums.B, AxisName: "widths", SumName: "Gaussian sums"},
+			"neighbour batch of 2 queries and 2 widths holds 3 and 4 Gaussian sums"},
+		{"missing point", batch(), []float64{0.3}, sums, `parameter "eps": value 0.3 is missing`},
+		{"bad batch", &plugin.NeighborBatch{Queries: []int32{1}}, []float64{0.1}, sums, "neighbour batch of 1 queries"},
+	} {
+		if _, err := ScoreSums(tc.b, "eps", tc.points, tc.sums); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+}

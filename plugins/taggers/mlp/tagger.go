@@ -163,7 +163,7 @@ func (*Plugin) Train(ctx context.Context, req plugin.TrainRequest) ([]plugin.Tra
 	if err := nn.CheckJets("mlp: training set", req.Train.Jets); err != nil {
 		return nil, err
 	}
-	if path := req.Params.String("model_file"); path != "" {
+	if path, _ := req.Params["model_file"].(string); path != "" {
 		return loadTrained(path, req)
 	}
 	all, err := c.features(req.Train.Expert)

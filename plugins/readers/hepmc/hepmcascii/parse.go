@@ -31,22 +31,13 @@ type fieldParser struct {
 	what string // record name, for messages
 }
 
-func (p *fieldParser) int(i int, name string) int64 {
-	if p.err != nil {
-		return 0
-	}
-	if i >= len(p.toks) {
-		p.err = fmt.Errorf("%s record has %d fields, %s (field %d) is missing", p.what, len(p.toks), name, i+1)
-		return 0
-	}
-	v, err := parseInt(p.toks[i])
-	if err != nil {
-		p.err = fmt.Errorf("%s record field %d (%s): %v", p.what, i+1, name, err)
-	}
-	return v
-}
+func (p *fieldParser) int(i int, name string) int64 { return field(p, i, name, parseInt) }
 
-func (p *fieldParser) float(i int, name string) float64 {
+func (p *fieldParser) float(i int, name string) float64 { return field(p, i, name, parseFloat) }
+
+// field parses token i (named name in errors) with parse, unless an
+// earlier field failed; a missing or malformed token sets p.err.
+func field[T int64 | float64](p *fieldParser, i int, name string, parse func([]byte) (T, error)) T {
 	if p.err != nil {
 		return 0
 	}
@@ -54,7 +45,7 @@ func (p *fieldParser) float(i int, name string) float64 {
 		p.err = fmt.Errorf("%s record has %d fields, %s (field %d) is missing", p.what, len(p.toks), name, i+1)
 		return 0
 	}
-	v, err := parseFloat(p.toks[i])
+	v, err := parse(p.toks[i])
 	if err != nil {
 		p.err = fmt.Errorf("%s record field %d (%s): %v", p.what, i+1, name, err)
 	}
@@ -98,6 +89,20 @@ func pid32(v int64) (int32, error) {
 	return int32(v), nil
 }
 
+// particle completes a particle record parsed into p with PDG id pid:
+// the first field error, an id beyond 32 bits or a non-finite momentum is
+// the error.
+func (fp *fieldParser) particle(pid int64, p *Particle) error {
+	if fp.err != nil {
+		return fp.err
+	}
+	var err error
+	if p.PID, err = pid32(pid); err != nil {
+		return err
+	}
+	return checkMomentum(p)
+}
+
 // parseParticle3 parses "P id parent pid px py pz e m status".
 func parseParticle3(toks [][]byte, p *Particle) error {
 	fp := fieldParser{toks: toks, what: "P"}
@@ -111,14 +116,7 @@ func parseParticle3(toks [][]byte, p *Particle) error {
 	p.E = fp.float(7, "e")
 	p.M = fp.float(8, "m")
 	p.Status = int(fp.int(9, "status"))
-	if fp.err != nil {
-		return fp.err
-	}
-	var err error
-	if p.PID, err = pid32(pid); err != nil {
-		return err
-	}
-	return checkMomentum(p)
+	return fp.particle(pid, p)
 }
 
 // parseParticle2 parses "P barcode pid px py pz e m status theta phi
@@ -141,31 +139,55 @@ func parseParticle2(toks [][]byte, p *Particle) error {
 	for i := 0; i < 2*nflow && fp.err == nil; i++ {
 		fp.int(13+i, "flow")
 	}
-	if fp.err != nil {
-		return fp.err
-	}
-	var err error
-	if p.PID, err = pid32(pid); err != nil {
-		return err
-	}
-	return checkMomentum(p)
+	return fp.particle(pid, p)
 }
 
-// next3 reads one HepMC3 Asciiv3 event.
-func (r *Reader) next3(ev *Event) error {
-	inEvent := false
-	npart, nread := 0, 0
-	scale := 1.0
-	seenPV := false
-	num := int64(-1)
+// eventState is the state both formats share while one event is read.
+type eventState struct {
+	inEvent bool    // the event record has been read
+	num     int64   // event number (-1 before the event record)
+	scale   float64 // momentum unit scale of the U record (1 for GeV)
+}
+
+// eventFormat is what readEvent needs to know of one format.
+type eventFormat struct {
+	end     string // the footer line ending the file
+	records string // the record types, for errors
+	// progress describes how far the event got, for truncation errors.
+	progress func() string
+	// complete checks, at the end of the event, that every announced
+	// record was read.
+	complete func(st *eventState) error
+	// record handles one record line (single-letter type toks[0]); an E
+	// record of the next event never reaches it.
+	record func(st *eventState, ln int, toks [][]byte) error
+}
+
+// malformed is the error of a record line that does not parse.
+func (r *Reader) malformed(ln int, st *eventState, err error) error {
+	return r.errf(ln, st.num, err, "malformed record")
+}
+
+// unknownRecord is the error of a record type the format does not have.
+func (r *Reader) unknownRecord(ln int, st *eventState, typ []byte, f *eventFormat) error {
+	return r.errf(ln, st.num, nil, "unknown record %.40q (want %s)", typ, f.records)
+}
+
+// readEvent reads one event of either format: it skips blank lines,
+// handles the footer (HepMC:: lines), ends the event at the next E
+// record (pushed back for the next call) or at the footer, and passes
+// every other record to f.record. At the end of the event the counts are
+// checked (f.complete) and the momenta scaled to GeV.
+func (r *Reader) readEvent(ev *Event, f *eventFormat) error {
+	st := &eventState{num: -1, scale: 1}
 	finish := func() error {
-		if nread != npart {
-			return r.errf(ev.Line, num, nil, "event record announces %d particles, %d particle records found", npart, nread)
+		if err := f.complete(st); err != nil {
+			return err
 		}
 		for i := range ev.Particles {
-			if scale != 1 {
+			if st.scale != 1 {
 				p := &ev.Particles[i]
-				p.Px, p.Py, p.Pz, p.E, p.M = p.Px*scale, p.Py*scale, p.Pz*scale, p.E*scale, p.M*scale
+				p.Px, p.Py, p.Pz, p.E, p.M = p.Px*st.scale, p.Py*st.scale, p.Pz*st.scale, p.E*st.scale, p.M*st.scale
 			}
 		}
 		return nil
@@ -173,10 +195,10 @@ func (r *Reader) next3(ev *Event) error {
 	for {
 		l, err := r.readLine()
 		if err == io.EOF {
-			if inEvent {
-				return r.errf(r.line, num, ErrTruncated, "file ends inside the event begun at line %d (%d of %d particle records read) without %s", ev.Line, nread, npart, end3)
+			if st.inEvent {
+				return r.errf(r.line, st.num, ErrTruncated, "file ends inside the event begun at line %d (%s) without %s", ev.Line, f.progress(), f.end)
 			}
-			return r.errf(r.line, -1, ErrTruncated, "file ends without %s", end3)
+			return r.errf(r.line, -1, ErrTruncated, "file ends without %s", f.end)
 		}
 		if err != nil {
 			return err
@@ -186,17 +208,16 @@ func (r *Reader) next3(ev *Event) error {
 		}
 		ln := r.line
 		toks := r.splitFields(l)
-		bad := func(err error) error { return r.errf(ln, num, err, "malformed record") }
 		if len(toks[0]) != 1 {
 			if bytes.HasPrefix(l, []byte("HepMC::")) {
-				done, err := r.footer(l, ln, num)
+				done, err := r.footer(l, ln, st.num)
 				if err != nil {
 					return err
 				}
 				if !done {
 					continue
 				}
-				if inEvent {
+				if st.inEvent {
 					if err := finish(); err != nil {
 						return err
 					}
@@ -208,7 +229,7 @@ func (r *Reader) next3(ev *Event) error {
 				if !more {
 					r.eof = true
 				}
-				if inEvent {
+				if st.inEvent {
 					return nil
 				}
 				if r.eof {
@@ -216,16 +237,36 @@ func (r *Reader) next3(ev *Event) error {
 				}
 				continue
 			}
-			return r.errf(ln, num, nil, "unknown record %.40q (want E, U, W, A, T, V or P)", toks[0])
+			return r.unknownRecord(ln, st, toks[0], f)
 		}
+		if toks[0][0] == 'E' && st.inEvent {
+			r.unread(l, ln)
+			return finish()
+		}
+		if err := f.record(st, ln, toks); err != nil {
+			return err
+		}
+	}
+}
+
+// next3 reads one HepMC3 Asciiv3 event.
+func (r *Reader) next3(ev *Event) error {
+	npart, nread := 0, 0
+	seenPV := false
+	f := &eventFormat{end: end3, records: "E, U, W, A, T, V or P"}
+	f.progress = func() string { return fmt.Sprintf("%d of %d particle records read", nread, npart) }
+	f.complete = func(st *eventState) error {
+		if nread != npart {
+			return r.errf(ev.Line, st.num, nil, "event record announces %d particles, %d particle records found", npart, nread)
+		}
+		return nil
+	}
+	f.record = func(st *eventState, ln int, toks [][]byte) error {
+		bad := func(err error) error { return r.malformed(ln, st, err) }
 		switch toks[0][0] {
 		case 'E':
-			if inEvent {
-				r.unread(l, ln)
-				return finish()
-			}
 			fp := fieldParser{toks: toks, what: "E"}
-			num = fp.int(1, "event number")
+			st.num = fp.int(1, "event number")
 			fp.count(2, "vertices", maxCount)
 			npart = fp.count(3, "particles", maxCount)
 			if fp.err == nil && len(toks) != 4 && (len(toks) != 9 || string(toks[4]) != "@") {
@@ -237,8 +278,8 @@ func (r *Reader) next3(ev *Event) error {
 			if fp.err != nil {
 				return bad(fp.err)
 			}
-			inEvent, ev.Number, ev.Line = true, num, ln
-			r.curEvent = num
+			st.inEvent, ev.Number, ev.Line = true, st.num, ln
+			r.curEvent = st.num
 			if cap(r.ids) < npart+1 {
 				r.ids = make([]bool, npart+1)
 			} else {
@@ -246,20 +287,13 @@ func (r *Reader) next3(ev *Event) error {
 				clear(r.ids)
 			}
 		case 'U':
-			if !inEvent {
+			if !st.inEvent {
 				return r.errf(ln, -1, nil, "units record outside an event")
 			}
-			if len(toks) != 3 {
-				return bad(fmt.Errorf("U record has %d fields, want 3", len(toks)))
-			}
-			s, ok := momentumScale(toks[1])
-			if !ok {
-				return bad(fmt.Errorf("unknown momentum unit %.20q (want GEV or MEV)", toks[1]))
-			}
-			scale, ev.MomentumUnit = s, string(toks[1])
+			return r.units(ln, st, toks, ev)
 		case 'W':
-			if !inEvent || seenPV {
-				continue // run info: weight names
+			if !st.inEvent || seenPV {
+				return nil // run info: weight names
 			}
 			ev.Weights = ev.Weights[:0]
 			for i := 1; i < len(toks); i++ {
@@ -270,8 +304,8 @@ func (r *Reader) next3(ev *Event) error {
 				ev.Weights = append(ev.Weights, w)
 			}
 		case 'A':
-			if !inEvent || seenPV {
-				continue // run attribute
+			if !st.inEvent || seenPV {
+				return nil // run attribute
 			}
 			if len(toks) < 3 {
 				return bad(fmt.Errorf("A record has %d fields, want at least 3 (A id name value)", len(toks)))
@@ -291,9 +325,9 @@ func (r *Reader) next3(ev *Event) error {
 				ev.SignalProcessID, ev.HasSignalID = v, true
 			}
 		case 'T':
-			continue // tool description (run info)
+			return nil // tool description (run info)
 		case 'V':
-			if !inEvent {
+			if !st.inEvent {
 				return r.errf(ln, -1, nil, "vertex record outside an event")
 			}
 			fp := fieldParser{toks: toks, what: "V"}
@@ -309,7 +343,7 @@ func (r *Reader) next3(ev *Event) error {
 			}
 			seenPV = true
 		case 'P':
-			if !inEvent {
+			if !st.inEvent {
 				return r.errf(ln, -1, nil, "particle record outside an event")
 			}
 			var p Particle
@@ -328,88 +362,35 @@ func (r *Reader) next3(ev *Event) error {
 			nread++
 			seenPV = true
 		default:
-			return r.errf(ln, num, nil, "unknown record %.40q (want E, U, W, A, T, V or P)", toks[0])
+			return r.unknownRecord(ln, st, toks[0], f)
 		}
+		return nil
 	}
+	return r.readEvent(ev, f)
 }
 
 // next2 reads one HepMC2 IO_GenEvent event.
 func (r *Reader) next2(ev *Event) error {
-	inEvent := false
 	nvtx, vseen, remaining := 0, 0, 0
-	scale := 1.0
-	num := int64(-1)
-	finish := func() error {
+	f := &eventFormat{end: end2, records: "E, N, U, C, H, F, V or P"}
+	f.progress = func() string {
+		return fmt.Sprintf("%d of %d vertices read, %d particle records missing", vseen, nvtx, remaining)
+	}
+	f.complete = func(st *eventState) error {
 		if vseen != nvtx || remaining != 0 {
-			return r.errf(ev.Line, num, nil, "event is incomplete: %d of %d vertices, %d particle records missing after the last vertex", vseen, nvtx, remaining)
-		}
-		for i := range ev.Particles {
-			if scale != 1 {
-				p := &ev.Particles[i]
-				p.Px, p.Py, p.Pz, p.E, p.M = p.Px*scale, p.Py*scale, p.Pz*scale, p.E*scale, p.M*scale
-			}
+			return r.errf(ev.Line, st.num, nil, "event is incomplete: %d of %d vertices, %d particle records missing after the last vertex", vseen, nvtx, remaining)
 		}
 		return nil
 	}
-	for {
-		l, err := r.readLine()
-		if err == io.EOF {
-			if inEvent {
-				return r.errf(r.line, num, ErrTruncated, "file ends inside the event begun at line %d (%d of %d vertices read, %d particle records missing) without %s", ev.Line, vseen, nvtx, remaining, end2)
-			}
-			return r.errf(r.line, -1, ErrTruncated, "file ends without %s", end2)
-		}
-		if err != nil {
-			return err
-		}
-		if len(bytes.TrimSpace(l)) == 0 {
-			continue
-		}
-		ln := r.line
-		toks := r.splitFields(l)
-		bad := func(err error) error { return r.errf(ln, num, err, "malformed record") }
-		if len(toks[0]) != 1 {
-			if bytes.HasPrefix(l, []byte("HepMC::")) {
-				done, err := r.footer(l, ln, num)
-				if err != nil {
-					return err
-				}
-				if !done {
-					continue
-				}
-				if inEvent {
-					if err := finish(); err != nil {
-						return err
-					}
-				}
-				more, err := r.afterFooter()
-				if err != nil {
-					return err
-				}
-				if !more {
-					r.eof = true
-				}
-				if inEvent {
-					return nil
-				}
-				if r.eof {
-					return io.EOF
-				}
-				continue
-			}
-			return r.errf(ln, num, nil, "unknown record %.40q (want E, N, U, C, H, F, V or P)", toks[0])
-		}
-		if toks[0][0] != 'E' && !inEvent {
+	f.record = func(st *eventState, ln int, toks [][]byte) error {
+		bad := func(err error) error { return r.malformed(ln, st, err) }
+		if toks[0][0] != 'E' && !st.inEvent {
 			return r.errf(ln, -1, nil, "%c record outside an event", toks[0][0])
 		}
 		switch toks[0][0] {
 		case 'E':
-			if inEvent {
-				r.unread(l, ln)
-				return finish()
-			}
 			fp := fieldParser{toks: toks, what: "E"}
-			num = fp.int(1, "event number")
+			st.num = fp.int(1, "event number")
 			fp.int(2, "mpi")
 			fp.float(3, "scale")
 			fp.float(4, "alpha_qcd")
@@ -435,22 +416,15 @@ func (r *Reader) next2(ev *Event) error {
 				}
 				ev.Weights = append(ev.Weights, w)
 			}
-			inEvent, ev.Number, ev.Line = true, num, ln
-			r.curEvent = num
+			st.inEvent, ev.Number, ev.Line = true, st.num, ln
+			r.curEvent = st.num
 			ev.SignalProcessID, ev.HasSignalID = spid, true
 		case 'N', 'C', 'H', 'F':
 			if remaining != 0 || vseen > 0 {
 				return bad(fmt.Errorf("%c record after the vertices of the event", toks[0][0]))
 			}
 		case 'U':
-			if len(toks) != 3 {
-				return bad(fmt.Errorf("U record has %d fields, want 3", len(toks)))
-			}
-			s, ok := momentumScale(toks[1])
-			if !ok {
-				return bad(fmt.Errorf("unknown momentum unit %.20q (want GEV or MEV)", toks[1]))
-			}
-			scale, ev.MomentumUnit = s, string(toks[1])
+			return r.units(ln, st, toks, ev)
 		case 'V':
 			if remaining != 0 {
 				return bad(fmt.Errorf("vertex record while %d particle records of the previous vertex are missing", remaining))
@@ -488,7 +462,22 @@ func (r *Reader) next2(ev *Event) error {
 			ev.Particles = append(ev.Particles, p)
 			remaining--
 		default:
-			return r.errf(ln, num, nil, "unknown record %.40q (want E, N, U, C, H, F, V or P)", toks[0])
+			return r.unknownRecord(ln, st, toks[0], f)
 		}
+		return nil
 	}
+	return r.readEvent(ev, f)
+}
+
+// units parses a U record (both formats): "U momentum_unit length_unit".
+func (r *Reader) units(ln int, st *eventState, toks [][]byte, ev *Event) error {
+	if len(toks) != 3 {
+		return r.malformed(ln, st, fmt.Errorf("U record has %d fields, want 3", len(toks)))
+	}
+	s, ok := momentumScale(toks[1])
+	if !ok {
+		return r.malformed(ln, st, fmt.Errorf("unknown momentum unit %.20q (want GEV or MEV)", toks[1]))
+	}
+	st.scale, ev.MomentumUnit = s, string(toks[1])
+	return nil
 }

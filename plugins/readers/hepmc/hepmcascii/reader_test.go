@@ -2,8 +2,6 @@ package hepmcascii
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/csv"
 	"errors"
 	"io"
 	"math"
@@ -16,6 +14,7 @@ import (
 	gohepmc "go-hep.org/x/hep/hepmc"
 
 	"github.com/smearflow/smearflow/internal/sharedtest"
+	"github.com/smearflow/smearflow/plugins/readers/readertest"
 )
 
 const refDir = "reference/clustering/hepmc/"
@@ -50,15 +49,7 @@ type eventInfo struct {
 // readInfo reads events_info.csv
 // (event,process,signal_process_id,out_parton_id,n_particles_record,n_final,n_visible_final).
 func readInfo(t testing.TB) []eventInfo {
-	f, err := os.Open(sharedtest.Path(t, refDir+"events_info.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := sharedtest.ReadCSV(t, refDir+"events_info.csv")
 	var out []eventInfo
 	for _, r := range rows[1:] {
 		a := func(i int) int { v, _ := strconv.Atoi(r[i]); return v }
@@ -168,27 +159,12 @@ func TestGoHEPCrossCheck(t *testing.T) {
 	}
 }
 
-func gzipCopy(t testing.TB, src, dst string) {
-	t.Helper()
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(data)
-	zw.Close()
-	if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestGzip(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"events.hepmc3", "events.hepmc2"} {
 		src := sharedtest.Path(t, refDir+name)
 		dst := filepath.Join(dir, name+".gz")
-		gzipCopy(t, src, dst)
+		readertest.GzipCopy(t, src, dst)
 		_, plain := readAll(t, src)
 		_, gz := readAll(t, dst)
 		if len(plain) != len(gz) {

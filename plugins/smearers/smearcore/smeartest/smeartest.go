@@ -7,9 +7,7 @@ package smeartest
 
 import (
 	"context"
-	"encoding/json"
 	"math"
-	"os"
 	"strconv"
 	"testing"
 
@@ -41,6 +39,52 @@ func Run(t testing.TB, sm plugin.Smearer, raw map[string]any, mode neighbors.Mod
 		t.Fatal(err)
 	}
 	return res
+}
+
+// DefaultPlan checks that sm's Info passes Info.Check and returns it with
+// the plan of sm's default parameters, failing the test on any error.
+func DefaultPlan(t testing.TB, sm plugin.Smearer) (plugin.Info, plugin.SmearPlan) {
+	t.Helper()
+	info := sm.Info()
+	if err := info.Check(); err != nil {
+		t.Fatal(err)
+	}
+	params, err := info.Params.Resolve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := sm.Plan(params)
+	if err != nil {
+		t.Fatalf("default plan: %v", err)
+	}
+	return info, plan
+}
+
+// LineLOO smears eight jets on a line through the host — quarks at
+// 0, 1, 2, 3 and gluons at 2.5, 3.5, 4.5, 5.5, distance |x_i - x_j| in a
+// neighbors.MatrixSpace — with leave-one-out reference sets (biased, see
+// neighbors.LOO; the default K-fold mode needs more jets) and no
+// bootstrap, after resolving raw against sm's spec. It is the set-up of
+// the smearer plugins' examples.
+func LineLOO(sm plugin.Smearer, raw map[string]any) (*neighbors.Result, error) {
+	x := []float64{0, 1, 2, 3, 2.5, 3.5, 4.5, 5.5}
+	labels := []int8{1, 1, 1, 1, 0, 0, 0, 0}
+	d := make([]float64, len(x)*len(x))
+	for i := range x {
+		for j := range x {
+			d[i*len(x)+j] = math.Abs(x[i] - x[j])
+		}
+	}
+	space, err := neighbors.MatrixSpace(len(x), d)
+	if err != nil {
+		return nil, err
+	}
+	params, err := sm.Info().Params.Resolve(raw)
+	if err != nil {
+		return nil, err
+	}
+	cfg := neighbors.SmearConfig{Config: neighbors.Config{Mode: neighbors.LOO}, Bootstrap: roc.BootstrapConfig{N: 0}}
+	return neighbors.Smear(context.Background(), space, labels, nil, cfg, sm, params)
 }
 
 // Axis returns the first column (eps or k) of a reference AUC file, as
@@ -158,15 +202,8 @@ func CheckPerJet(t testing.TB, res *neighbors.Result, file string, value float64
 // Summary returns reference/smearing/summary.json.
 func Summary(t testing.TB) map[string]any {
 	t.Helper()
-	p := sharedtest.Path(t, Dir+"summary.json")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s: %v", p, err)
-	}
+	sharedtest.ReadJSON(t, Dir+"summary.json", &m)
 	return m
 }
 
