@@ -49,11 +49,13 @@ func TestExampleWorkflows(t *testing.T) {
 			if !ok {
 				t.Fatalf("workflows/%s has no small-size overrides in smallRuns", name)
 			}
-			if rel, ok := needsShared[name]; ok {
-				sharedtest.Path(t, rel)
-			}
 			out := t.TempDir()
 			args := []string{"run", f, "--cache-dir", cache, "--progress", "none", "--set", "output=" + out}
+			if rel, ok := needsShared[name]; ok {
+				// The file names ../../shared relative to itself; point it at
+				// the shared folder wherever the tests found it.
+				args = append(args, "--set", "jets.path="+sharedtest.Path(t, rel))
+			}
 			for _, s := range sets {
 				args = append(args, "--set", s)
 			}
