@@ -25,6 +25,120 @@ func (s *summaries) commit(t *tile, buf []float64, rows, cols, group []int32, sy
 	}
 }
 
+// commitPruned folds a tile of the pruned pass: d is NaN where the pair
+// was not computed, and such pairs take their radius bin from the code
+// decided by the bounds (they are never nearest neighbours, k nearest or
+// list members). The visiting order is that of commit, so sums are
+// bit-for-bit those of the brute-force pass.
+//
+// With counted (unit weights) the tile's radius counts were accumulated
+// per slot by the worker, in integers, and are added here (exact in any
+// order, hence also bit-for-bit those of the brute-force pass).
+func (s *summaries) commitPruned(t *tile, b *workBuf, rows, cols, group []int32, sym, counted bool) {
+	n := (t.rHi - t.rLo) * (t.cHi - t.cLo)
+	buf := b.d[:n]
+	if s.radii != nil {
+		if counted {
+			s.commitCounts(t, b, sym)
+		} else {
+			s.commitRadiiCoded(t, buf, b.ps.code[:n], rows, cols, group, sym)
+		}
+	}
+	if s.k > 0 || s.listR > 0 || s.nn {
+		s.commitNeighbours(t, buf, rows, cols, group, sym)
+	}
+}
+
+// commitCounts adds a tile's integer radius counts (slot, class, bin; bin
+// R is beyond the last radius) to the histograms.
+func (s *summaries) commitCounts(t *tile, b *workBuf, sym bool) {
+	R := len(s.radii)
+	R1 := R + 1
+	add := func(slot int, cnt []int32) {
+		hb, hs := s.histB[slot*R:(slot+1)*R], s.histS[slot*R:(slot+1)*R]
+		for r := 0; r < R; r++ {
+			if x := cnt[r]; x != 0 {
+				hb[r] += float64(x)
+			}
+			if x := cnt[R1+r]; x != 0 {
+				hs[r] += float64(x)
+			}
+		}
+	}
+	for a := 0; a < t.rHi-t.rLo; a++ {
+		add(t.rLo+a, b.ps.cntR[2*a*R1:2*(a+1)*R1])
+	}
+	if sym && !t.diag {
+		for c := 0; c < t.cHi-t.cLo; c++ {
+			add(t.cLo+c, b.ps.cntC[2*c*R1:2*(c+1)*R1])
+		}
+	}
+}
+
+func (s *summaries) commitRadiiCoded(t *tile, buf []float64, code []uint16, rows, cols, group []int32, sym bool) {
+	R := len(s.radii)
+	rmax := s.rmax
+	radii := s.radii
+	two := both(t, sym)
+	nc := t.cHi - t.cLo
+	for a := t.rLo; a < t.rHi; a++ {
+		ja := rows[a]
+		off := (a - t.rLo) * nc
+		row := buf[off : off+nc]
+		ha, hasig := s.histB[a*R:(a+1)*R], s.histS[a*R:(a+1)*R]
+		wa, siga := s.weights[ja], s.labels[ja] == 1
+		for c, d := range row {
+			cc := c + t.cLo
+			if t.diag && cc == a {
+				continue
+			}
+			jb := cols[cc]
+			if group != nil && group[ja] == group[jb] {
+				continue
+			}
+			var lo int
+			if d != d { // decided by the bounds
+				lo = int(code[off+c])
+				if lo >= R {
+					continue
+				}
+			} else {
+				if d > rmax {
+					continue
+				}
+				lo = firstAtLeast(radii, d)
+			}
+			if s.labels[jb] == 1 {
+				hasig[lo] += s.weights[jb]
+			} else {
+				ha[lo] += s.weights[jb]
+			}
+			if two {
+				if siga {
+					s.histS[cc*R+lo] += wa
+				} else {
+					s.histB[cc*R+lo] += wa
+				}
+			}
+		}
+	}
+}
+
+// firstAtLeast returns the index of the first radius >= d (d <= the last
+// radius).
+func firstAtLeast(radii []float64, d float64) int {
+	lo, hi := 0, len(radii)-1
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if radii[m] < d {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
 // both reports whether the pair also counts for the column slot.
 func both(t *tile, sym bool) bool { return sym && !t.diag }
 
@@ -151,8 +265,8 @@ func (s *summaries) commitNeighbours(t *tile, buf []float64, rows, cols, group [
 				continue
 			}
 			jb := cols[cc]
-			if group != nil && group[ja] == group[jb] {
-				continue
+			if d != d || (group != nil && group[ja] == group[jb]) {
+				continue // not computed (pruned pass), or same fold
 			}
 			s.neighbour(a, jb, d)
 			if two {

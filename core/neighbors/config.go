@@ -68,6 +68,9 @@ type Config struct {
 	// MatrixMaxBytes is the largest full matrix FullMatrix will build;
 	// 0 = 512 MiB.
 	MatrixMaxBytes int64
+	// Prune selects the pruned exact pass ("" = PruneAuto: whenever the
+	// space has a lower-bound embedding and the request allows it).
+	Prune Prune
 }
 
 func (c Config) withDefaults() Config {
@@ -91,6 +94,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MatrixMaxBytes == 0 {
 		c.MatrixMaxBytes = DefaultMatrixMaxBytes
+	}
+	if c.Prune == "" {
+		c.Prune = PruneAuto
 	}
 	return c
 }
@@ -120,6 +126,11 @@ func (c Config) check() error {
 		return fmt.Errorf("neighbors: max outstanding tiles %d, want at least 1", c.MaxOutstanding)
 	case c.MatrixMaxBytes < 0:
 		return fmt.Errorf("neighbors: matrix memory limit %d bytes is negative", c.MatrixMaxBytes)
+	}
+	switch c.Prune {
+	case PruneAuto, PruneOff, PruneOn:
+	default:
+		return fmt.Errorf("neighbors: unknown prune mode %q (want auto, off or on)", c.Prune)
 	}
 	return nil
 }

@@ -40,6 +40,19 @@
 // Progress is reported with plugin.ReportProgress (pairs done of total) at
 // most five times a second; ctx cancels.
 //
+// # Pruned exact pass (Config.Prune, EmbeddingForm)
+//
+// When the space is a plugin.LowerBounder and the request has no Gaussian
+// widths, every pass bounds each pair from the metric's lower-bound
+// embedding (rotated onto its principal axes, refined checkpoint by
+// checkpoint, float32 with rigorously widened bounds) and computes the
+// metric only for the pairs whose radius bin, or whose membership in a
+// nearest-neighbour frontier or list, the bounds cannot decide. Results
+// are bit-for-bit those of the brute-force pass. Orthogonal (and Monotone)
+// embeddings, declared with EmbeddingForm, give much tighter bounds.
+// Nearest-neighbour-only passes use a sorted sweep along the first
+// principal coordinate. Stats reports the pairs computed exactly.
+//
 // Smear ties it together for a smearer plugin: reference sets, plan,
 // summaries, scores, and per point the AUC, background rejection at 50%
 // signal efficiency with bootstrap bands, empty/full counts (Result.Table

@@ -22,6 +22,37 @@ type Stats struct {
 	// is bounded by it (plus one emitted batch).
 	SummaryBytes, TileBytes, BytesHeld int64
 	Elapsed                            time.Duration
+
+	// Pruned reports that the pruned exact pass was used; PruneNote says
+	// why not when it was not (empty when pruning was switched off).
+	Pruned    bool
+	PruneNote string
+	// Candidates is the number of pairs in the pass's reference relation
+	// (pruned pass; pairs within one fold are not candidates), of which
+	// Pairs were computed exactly. In the brute-force pass Candidates ==
+	// Pairs.
+	Candidates int64
+	// Orthogonal, Monotone: the tighter bounds of such embeddings were
+	// used (see EmbeddingForm).
+	Orthogonal, Monotone bool
+	// Sweep: nearest neighbours only, found by the sorted sweep (no
+	// tiles); its pair counts are (query, reference) ordered pairs.
+	Sweep bool
+	// BoundDims are the checkpoints of the bound (rotated coordinates
+	// summed) and BoundPairs how many pairs were bounded at each of them.
+	BoundDims  []int
+	BoundPairs []int64
+	// BoundBytes is the memory of the pruning bounds (float32 rotated
+	// embedding and tail norms), included in BytesHeld.
+	BoundBytes int64
+}
+
+// ExactFraction is the fraction of candidate pairs computed exactly.
+func (st *Stats) ExactFraction() float64 {
+	if st.Candidates == 0 {
+		return 0
+	}
+	return float64(st.Pairs) / float64(st.Candidates)
 }
 
 // setupView is what a pass needs to know about its query slots.
@@ -62,13 +93,50 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		sc.tiles, sc.nblocks = crossTiles(len(p.rows), len(p.cols), ts)
 	}
 	rows, cols, group, sym := sc.rows, sc.cols, p.group, p.sym
-	sc.commit = func(t *tile, buf []float64) { s.commit(t, buf, rows, cols, group, sym) }
+	note := ""
+	if cfg.Prune != PruneOff {
+		note = s.prunable()
+		var b *bounds
+		if note == "" {
+			var err error
+			if b, note, err = lowerBounds(ctx, space); err != nil {
+				return nil, err
+			}
+		}
+		if b != nil {
+			sc.prune = newPruner(b, s, p, sc.cols, p.slots())
+		} else if cfg.Prune == PruneOn {
+			return nil, fmt.Errorf("neighbors: pruning required (prune: on) but impossible for %s: %s", what, note)
+		}
+	}
+	if sc.prune != nil && s.nn && s.radii == nil && s.k == 0 && s.listR == 0 {
+		st := &Stats{Jets: space.Len(), Queries: p.slots(), TileSize: ts, Workers: cfg.Workers, PruneNote: note}
+		if err := sweepNearest(ctx, space, sc.prune.b, p, sc.cols, s, cfg.Workers, st); err != nil {
+			return nil, err
+		}
+		st.SummaryBytes = s.bytes()
+		st.BytesHeld = st.SummaryBytes + st.BoundBytes
+		st.Elapsed = time.Since(start)
+		return st, nil
+	}
+	if sc.prune != nil {
+		counted := sc.prune.intCount
+		sc.commit = func(t *tile, b *workBuf) { s.commitPruned(t, b, rows, cols, group, sym, counted) }
+	} else {
+		sc.commit = func(t *tile, b *workBuf) {
+			s.commit(t, b.d[:(t.rHi-t.rLo)*(t.cHi-t.cLo)], rows, cols, group, sym)
+		}
+	}
 	if err := sc.run(ctx); err != nil {
 		return nil, err
 	}
-	st := &Stats{Jets: space.Len(), Queries: p.slots(), Pairs: sc.totalPairs, Tiles: len(sc.tiles), TileSize: ts,
-		Workers: cfg.Workers, SummaryBytes: s.bytes(), TileBytes: sc.tileBytes, Elapsed: time.Since(start)}
-	st.BytesHeld = st.SummaryBytes + st.TileBytes
+	st := &Stats{Jets: space.Len(), Queries: p.slots(), Pairs: sc.totalPairs, Candidates: sc.totalPairs, Tiles: len(sc.tiles), TileSize: ts,
+		Workers: cfg.Workers, SummaryBytes: s.bytes(), TileBytes: sc.tileBytes, PruneNote: note}
+	if sc.prune != nil {
+		sc.prune.stats(st)
+	}
+	st.BytesHeld = st.SummaryBytes + st.TileBytes + st.BoundBytes
+	st.Elapsed = time.Since(start)
 	return st, nil
 }
 
@@ -222,7 +290,8 @@ func FullMatrix(ctx context.Context, space plugin.Space, cfg Config) ([]float64,
 	for k := range sc.tiles {
 		sc.tiles[k].nkeys = 0 // no ordering needed: tiles write disjoint entries
 	}
-	sc.commit = func(t *tile, buf []float64) {
+	sc.commit = func(t *tile, b *workBuf) {
+		buf := b.d
 		nc := t.cHi - t.cLo
 		for a := t.rLo; a < t.rHi; a++ {
 			for c := t.cLo; c < t.cHi; c++ {

@@ -28,10 +28,12 @@ type tile struct {
 	pairs              int64
 }
 
-// commitFunc folds a computed tile into the summaries. buf holds d for
+// commitFunc folds a computed tile into the summaries. b.d holds d for
 // every (row, col) of the tile, row-major (for a diagonal tile both
-// triangles are filled and the diagonal is 0).
-type commitFunc func(t *tile, buf []float64)
+// triangles are filled and the diagonal is 0); in a pruned pass d is NaN
+// where the pair was not computed and b.ps.code holds the radius bin of
+// the pairs decided by their bounds.
+type commitFunc func(t *tile, b *workBuf)
 
 // scheduler computes tiles on a worker pool and commits them in
 // dependency order.
@@ -44,7 +46,8 @@ type scheduler struct {
 	maxOut     int
 	tileSize   int
 	commit     commitFunc
-	what       string // progress message prefix
+	what       string  // progress message prefix
+	prune      *pruner // nil: every pair is computed
 
 	totalPairs int64
 	donePairs  atomic.Int64
@@ -100,6 +103,16 @@ type workBuf struct {
 	d    []float64
 	i, j []int32 // pair index arrays when Pairs is used
 	out  []float64
+	ps   pruneScratch
+}
+
+// bytes returns the memory held by the buffer besides d.
+func (b *workBuf) bytes() int64 {
+	p := &b.ps
+	n := int64(cap(b.i)+cap(b.j))*4 + int64(cap(b.out))*8
+	n += int64(cap(p.code))*2 + int64(cap(p.cand)+cap(p.next))*8 + int64(cap(p.s0))*4 + int64(cap(p.hiT)+cap(p.sel)+cap(p.bnd)+cap(p.tailC)+cap(p.resC))*8 + int64(cap(p.colT)+cap(p.srow)+cap(p.cntR)+cap(p.cntC))*4 + int64(cap(p.clsC))
+	n += int64(cap(p.uR)+cap(p.uC)+cap(p.ukR)+cap(p.ukC)+cap(p.thrR)+cap(p.thrC)+cap(p.mhR)+cap(p.mhC)) * 8
+	return n
 }
 
 // run computes and commits every tile. It returns the first error (a
@@ -185,7 +198,7 @@ func (sc *scheduler) run(ctx context.Context) error {
 			}
 			mu.Unlock()
 			if ctx.Err() == nil {
-				sc.commit(t, b.d[:(t.rHi-t.rLo)*(t.cHi-t.cLo)])
+				sc.commit(t, b)
 			}
 			done := sc.donePairs.Add(t.pairs)
 			<-sem
@@ -235,7 +248,7 @@ func (sc *scheduler) run(ctx context.Context) error {
 	}
 	var extra int64
 	for _, b := range pool {
-		extra += int64(cap(b.i)+cap(b.j))*4 + int64(cap(b.out))*8
+		extra += b.bytes()
 	}
 	sc.tileBytes = int64(nbuf)*int64(sc.tileSize*sc.tileSize)*8 + extra
 	return nil
@@ -253,6 +266,9 @@ func (sc *scheduler) safeFetch(ctx context.Context, t *tile, b *workBuf) (err er
 			err = fmt.Errorf("neighbors: the metric panicked on the tile of jets %d..%d × %d..%d: %v", sc.rows[t.rLo], sc.rows[t.rHi-1], sc.cols[t.cLo], sc.cols[t.cHi-1], r)
 		}
 	}()
+	if sc.prune != nil {
+		return sc.prune.fetch(ctx, sc, t, b)
+	}
 	return sc.fetch(ctx, t, b)
 }
 

@@ -1,0 +1,149 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// One coordinate q for eight blocks of eight columns: broadcast x[q],
+// subtract each block's row q, accumulate the squares (FMA) into Y0–Y7.
+#define STEP8(q) \
+	VBROADCASTSS (q*4)(SI), Y15; \
+	VSUBPS (q*32)(DI), Y15, Y8; \
+	VSUBPS (512+q*32)(DI), Y15, Y9; \
+	VSUBPS (1024+q*32)(DI), Y15, Y10; \
+	VSUBPS (1536+q*32)(DI), Y15, Y11; \
+	VFMADD231PS Y8, Y8, Y0; \
+	VFMADD231PS Y9, Y9, Y1; \
+	VFMADD231PS Y10, Y10, Y2; \
+	VFMADD231PS Y11, Y11, Y3; \
+	VSUBPS (2048+q*32)(DI), Y15, Y8; \
+	VSUBPS (2560+q*32)(DI), Y15, Y9; \
+	VSUBPS (3072+q*32)(DI), Y15, Y10; \
+	VSUBPS (3584+q*32)(DI), Y15, Y11; \
+	VFMADD231PS Y8, Y8, Y4; \
+	VFMADD231PS Y9, Y9, Y5; \
+	VFMADD231PS Y10, Y10, Y6; \
+	VFMADD231PS Y11, Y11, Y7
+
+#define STEP1(q) \
+	VBROADCASTSS (q*4)(SI), Y15; \
+	VSUBPS (q*32)(DI), Y15, Y8; \
+	VFMADD231PS Y8, Y8, Y0
+
+// func distT16AVX2(x, yT *float32, nblk int, out *float32)
+TEXT ·distT16AVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ yT+8(FP), DI
+	MOVQ nblk+16(FP), CX
+	MOVQ out+24(FP), R8
+
+loop8:
+	CMPQ CX, $8
+	JLT  loop1
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	STEP8(0)
+	STEP8(1)
+	STEP8(2)
+	STEP8(3)
+	STEP8(4)
+	STEP8(5)
+	STEP8(6)
+	STEP8(7)
+	STEP8(8)
+	STEP8(9)
+	STEP8(10)
+	STEP8(11)
+	STEP8(12)
+	STEP8(13)
+	STEP8(14)
+	STEP8(15)
+	VMOVUPS Y0, 0(R8)
+	VMOVUPS Y1, 32(R8)
+	VMOVUPS Y2, 64(R8)
+	VMOVUPS Y3, 96(R8)
+	VMOVUPS Y4, 128(R8)
+	VMOVUPS Y5, 160(R8)
+	VMOVUPS Y6, 192(R8)
+	VMOVUPS Y7, 224(R8)
+	ADDQ $4096, DI
+	ADDQ $256, R8
+	SUBQ $8, CX
+	JMP  loop8
+
+loop1:
+	TESTQ CX, CX
+	JZ    done
+	VXORPS Y0, Y0, Y0
+	STEP1(0)
+	STEP1(1)
+	STEP1(2)
+	STEP1(3)
+	STEP1(4)
+	STEP1(5)
+	STEP1(6)
+	STEP1(7)
+	STEP1(8)
+	STEP1(9)
+	STEP1(10)
+	STEP1(11)
+	STEP1(12)
+	STEP1(13)
+	STEP1(14)
+	STEP1(15)
+	VMOVUPS Y0, 0(R8)
+	ADDQ $512, DI
+	ADDQ $32, R8
+	DECQ CX
+	JMP  loop1
+
+done:
+	VZEROUPPER
+	RET
+
+// func sqdist64AVX2(x, y *float64, n int) float64
+// Σ_{k<n} (x[k] − y[k])² for n a multiple of 16, four accumulators.
+TEXT ·sqdist64AVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+
+loop16:
+	CMPQ CX, $16
+	JLT  reduce
+	VMOVUPD 0(SI), Y4
+	VMOVUPD 32(SI), Y5
+	VMOVUPD 64(SI), Y6
+	VMOVUPD 96(SI), Y7
+	VSUBPD 0(DI), Y4, Y4
+	VSUBPD 32(DI), Y5, Y5
+	VSUBPD 64(DI), Y6, Y6
+	VSUBPD 96(DI), Y7, Y7
+	VFMADD231PD Y4, Y4, Y0
+	VFMADD231PD Y5, Y5, Y1
+	VFMADD231PD Y6, Y6, Y2
+	VFMADD231PD Y7, Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $16, CX
+	JMP  loop16
+
+reduce:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD X1, X0, X0
+	VZEROUPPER
+	MOVSD X0, ret+24(FP)
+	RET
