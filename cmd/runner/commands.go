@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -58,16 +59,18 @@ func openWorkflow(ctx context.Context, name string, args []string, stderr io.Wri
 		fmt.Fprintf(stderr, "usage: runner %s WORKFLOW.yaml [flags]\n\nflags:\n", name)
 		fs.PrintDefaults()
 	}
-	file, rest := splitPositional(args)
-	if err := fs.Parse(rest); err != nil {
-		return nil, nil, &usageError{err.Error()}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, nil, err
 	}
-	if file == "" {
-		if fs.NArg() == 0 {
-			return nil, nil, &usageError{"missing WORKFLOW.yaml"}
-		}
-		file = fs.Arg(0)
+	switch len(pos) {
+	case 0:
+		return nil, nil, &usageError{"missing WORKFLOW.yaml"}
+	case 1:
+	default:
+		return nil, nil, &usageError{fmt.Sprintf("one workflow file expected, got %d arguments: %s", len(pos), strings.Join(pos, " "))}
 	}
+	file := pos[0]
 	st, err := sf.load(fs)
 	if err != nil {
 		return nil, nil, err
@@ -96,6 +99,23 @@ func openWorkflow(ctx context.Context, name string, args []string, stderr io.Wri
 	return s, fs, nil
 }
 
+// parseInterleaved parses flags that may come before, between or after
+// positional arguments (runner run --no-cache wf.yaml --set a.b=1) and
+// returns the positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, &usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // splitPositional lets the workflow file come before or after the flags.
 func splitPositional(args []string) (string, []string) {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -106,6 +126,9 @@ func splitPositional(args []string) (string, []string) {
 
 func (s *session) engine(stderr io.Writer) (*engine.Engine, error) {
 	timeout, _ := s.settings.timeout()
+	if mb := s.settings.MemoryMB; mb > 0 {
+		debug.SetMemoryLimit(int64(mb) << 20)
+	}
 	tty := false
 	if f, ok := stderr.(*os.File); ok {
 		tty = term.IsTerminal(int(f.Fd()))

@@ -28,6 +28,7 @@ type Settings struct {
 	NoCache    bool     `koanf:"no_cache"`
 	NoReport   bool     `koanf:"no_report"`
 	Progress   string   `koanf:"progress"`
+	MemoryMB   int      `koanf:"memory_limit_mb"`
 }
 
 // settingDocs documents every setting (flag help, `runner help settings`).
@@ -41,6 +42,7 @@ var settingDocs = []struct{ key, doc string }{
 	{"no_cache", "neither read nor write the cache"},
 	{"no_report", "skip report.html and plots"},
 	{"progress", "progress display: auto (bar on a terminal), bar, plain, none"},
+	{"memory_limit_mb", "soft memory limit of the runner in MiB (Go's GOMEMLIMIT; 0 = none); keeps the garbage collector ahead of large studies"},
 }
 
 func defaultSettings() map[string]any {
@@ -50,7 +52,7 @@ func defaultSettings() map[string]any {
 	}
 	return map[string]any{
 		"cache_dir": cache, "workers": 2, "threads": 0, "plugin_dirs": []string{},
-		"log_level": "warn", "timeout": "0", "no_cache": false, "no_report": false, "progress": "auto",
+		"log_level": "warn", "timeout": "0", "no_cache": false, "no_report": false, "progress": "auto", "memory_limit_mb": 0,
 	}
 }
 
@@ -144,6 +146,9 @@ func (sf *settingFlags) load(fs *flag.FlagSet) (Settings, error) {
 	var s Settings
 	if err := k.UnmarshalWithConf("", &s, koanf.UnmarshalConf{Tag: "koanf", FlatPaths: false}); err != nil {
 		return Settings{}, fmt.Errorf("settings: %w", err)
+	}
+	if s.MemoryMB < 0 {
+		return Settings{}, fmt.Errorf("settings: memory_limit_mb must be 0 (none) or positive, got %d", s.MemoryMB)
 	}
 	if s.Workers < 1 {
 		return Settings{}, fmt.Errorf("settings: workers must be at least 1, got %d", s.Workers)

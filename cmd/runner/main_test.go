@@ -170,3 +170,17 @@ func newTestFlags() (*flag.FlagSet, *settingFlags) {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	return fs, addSettingFlags(fs)
 }
+
+// Flags may follow the workflow file, and stray arguments are refused.
+func TestInterleavedFlags(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "tiny.yaml", tiny)
+	code, _, stderr := runCLI(t, "validate", "--no-cache", p, "--set", "jets.quarks=abc")
+	if code != exitInvalid || !strings.Contains(stderr, `parameter "quarks"`) {
+		t.Fatalf("--set after the file was ignored: exit %d, %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "validate", p, "extra.yaml")
+	if code != exitUsage || !strings.Contains(stderr, "one workflow file expected") {
+		t.Fatalf("stray argument: exit %d, %s", code, stderr)
+	}
+}

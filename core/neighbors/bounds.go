@@ -238,6 +238,9 @@ func lowerBounds(ctx context.Context, space plugin.Space) (*bounds, string, erro
 	if emb.Orthogonal {
 		form.Orthogonal = true // the contract's own promise
 	}
+	if emb.Monotone {
+		form.Monotone = true
+	}
 	form.Monotone = form.Monotone && form.Orthogonal
 	boundsCache.Lock()
 	defer boundsCache.Unlock()

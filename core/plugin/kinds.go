@@ -91,6 +91,12 @@ type Embedding struct {
 	// so that the tighter d(i,j)² ≤ |v_i − v_j|² + (r_i + r_j)² holds
 	// (SEMD: v = bin averages of the quantile function).
 	Orthogonal bool
+	// Monotone (with Orthogonal) promises that the remainders are
+	// non-negatively correlated, ⟨(I−P)x_i, (I−P)x_j⟩ ≥ 0, so that
+	// d(i,j)² ≤ |v_i − v_j|² + r_i² + r_j². It holds for bin averages of
+	// non-decreasing functions (Chebyshev's sum inequality per bin), e.g.
+	// SEMD's quantile functions.
+	Monotone bool
 }
 
 // --------------------------------------------------------------- smearer

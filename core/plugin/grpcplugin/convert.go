@@ -423,12 +423,12 @@ func embeddingToPB(e *plugin.Embedding) *pb.Embedding {
 	if e == nil {
 		return nil
 	}
-	return &pb.Embedding{Dim: int64(e.Dim), Vectors: e.Vectors, Residuals: e.Residuals, Orthogonal: e.Orthogonal}
+	return &pb.Embedding{Dim: int64(e.Dim), Vectors: e.Vectors, Residuals: e.Residuals, Orthogonal: e.Orthogonal, Monotone: e.Monotone}
 }
 
 func embeddingFromPB(in *pb.Embedding) *plugin.Embedding {
 	if in == nil {
 		return nil
 	}
-	return &plugin.Embedding{Dim: int(in.Dim), Vectors: in.Vectors, Residuals: in.Residuals, Orthogonal: in.Orthogonal}
+	return &plugin.Embedding{Dim: int(in.Dim), Vectors: in.Vectors, Residuals: in.Residuals, Orthogonal: in.Orthogonal, Monotone: in.Monotone}
 }

@@ -1398,7 +1398,9 @@ type Embedding struct {
 	Residuals []float64              `protobuf:"fixed64,3,rep,packed,name=residuals,proto3" json:"residuals,omitempty"`
 	// orthogonal: vectors are an orthogonal projection of an L2 embedding
 	// and residuals the norms of the rejected parts (see plugin.Embedding).
-	Orthogonal    bool `protobuf:"varint,4,opt,name=orthogonal,proto3" json:"orthogonal,omitempty"`
+	Orthogonal bool `protobuf:"varint,4,opt,name=orthogonal,proto3" json:"orthogonal,omitempty"`
+	// monotone: with orthogonal, the remainders are non-negatively correlated.
+	Monotone      bool `protobuf:"varint,5,opt,name=monotone,proto3" json:"monotone,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1457,6 +1459,13 @@ func (x *Embedding) GetResiduals() []float64 {
 func (x *Embedding) GetOrthogonal() bool {
 	if x != nil {
 		return x.Orthogonal
+	}
+	return false
+}
+
+func (x *Embedding) GetMonotone() bool {
+	if x != nil {
+		return x.Monotone
 	}
 	return false
 }
@@ -3209,14 +3218,15 @@ const file_smearflow_plugin_proto_rawDesc = "" +
 	"\x01i\x18\x02 \x03(\x0fR\x01i\x12\f\n" +
 	"\x01j\x18\x03 \x03(\x0fR\x01j\"*\n" +
 	"\x0eSessionRequest\x12\x18\n" +
-	"\asession\x18\x01 \x01(\x04R\asession\"u\n" +
+	"\asession\x18\x01 \x01(\x04R\asession\"\x91\x01\n" +
 	"\tEmbedding\x12\x10\n" +
 	"\x03dim\x18\x01 \x01(\x03R\x03dim\x12\x18\n" +
 	"\avectors\x18\x02 \x03(\x01R\avectors\x12\x1c\n" +
 	"\tresiduals\x18\x03 \x03(\x01R\tresiduals\x12\x1e\n" +
 	"\n" +
 	"orthogonal\x18\x04 \x01(\bR\n" +
-	"orthogonal\"Q\n" +
+	"orthogonal\x12\x1a\n" +
+	"\bmonotone\x18\x05 \x01(\bR\bmonotone\"Q\n" +
 	"\x11EmbeddingResponse\x12<\n" +
 	"\tembedding\x18\x01 \x01(\v2\x1e.smearflow.plugin.v1.EmbeddingR\tembedding\"'\n" +
 	"\rParamsRequest\x12\x16\n" +

@@ -31,9 +31,10 @@ func (s *Space) lowerBound() (*plugin.Embedding, error) {
 	}
 	k := s.opt.BoundBins
 	n := s.Len()
-	emb := &plugin.Embedding{Dim: k, Vectors: make([]float64, n*k), Residuals: make([]float64, n), Orthogonal: true}
+	emb := &plugin.Embedding{Dim: k, Vectors: make([]float64, n*k), Residuals: make([]float64, n), Orthogonal: true, Monotone: true}
+	integ, mean := make([]float64, k), make([]float64, k)
 	for i := 0; i < n; i++ {
-		emb.Residuals[i] = binAverages(s.spectrum(i), s.total[i], emb.Vectors[i*k:(i+1)*k])
+		emb.Residuals[i] = binAverages(s.spectrum(i), s.total[i], emb.Vectors[i*k:(i+1)*k], integ, mean)
 	}
 	return emb, nil
 }
@@ -42,7 +43,7 @@ func (s *Space) lowerBound() (*plugin.Embedding, error) {
 // len(v) equal bins of [0, T] (sqrt of each bin's actual width, which the
 // rounding of T·b/K makes equal to T/K within an ulp) and returns the residual norm
 // ‖Q − bin-average step function‖.
-func binAverages(spec []entry, T float64, v []float64) float64 {
+func binAverages(spec []entry, T float64, v, integ, mean []float64) float64 {
 	k := len(v)
 	n := len(spec) - 1
 	// First pass: integrals of Q over each bin.
@@ -52,9 +53,8 @@ func binAverages(spec []entry, T float64, v []float64) float64 {
 		}
 		return T * float64(b) / float64(k)
 	}
-	integ := make([]float64, k)
+	clear(integ)
 	forSegments(spec[:n], k, edge, func(b int, lo, hi, w float64) { integ[b] += (hi - lo) * w })
-	mean := make([]float64, k)
 	for b := range integ {
 		mean[b] = integ[b] / (edge(b+1) - edge(b))
 	}

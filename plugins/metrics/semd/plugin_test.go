@@ -375,6 +375,11 @@ func TestLowerBound(t *testing.T) {
 				if upOrth := math.Sqrt(lo*lo + rr*rr); !emb.Orthogonal || dij > upOrth*(1+rel)+abs {
 					t.Fatalf("K=%d pair (%d, %d): orthogonal bound %.17g <= %.17g violated (orthogonal=%v)", bins, i, j, dij, upOrth, emb.Orthogonal)
 				}
+				// The monotone bound promised by Embedding.Monotone (quantile functions are non-decreasing).
+				ri, rj := emb.Residuals[i], emb.Residuals[j]
+				if upMono := math.Sqrt(lo*lo + ri*ri + rj*rj); !emb.Monotone || dij > upMono*(1+rel)+abs {
+					t.Fatalf("K=%d pair (%d, %d): monotone bound %.17g <= %.17g violated (monotone=%v)", bins, i, j, dij, upMono, emb.Monotone)
+				}
 				lowRatio = append(lowRatio, lo/dij)
 				upRatio = append(upRatio, up/dij)
 			}
