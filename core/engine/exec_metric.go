@@ -145,6 +145,8 @@ func (e *Engine) runMetric(ctx context.Context, n *node, m plugin.Metric, jets *
 	nj := a.Len()
 	need := int64(nj) * int64(nj) * 8
 	limit := int64(n.step.HostParams.Int("matrix_max_mb")) << 20
+	_, pruned := space.(plugin.LowerBounder)
+	pruned = pruned && n.info.Has(plugin.CapLowerBound)
 	keep := false
 	switch n.step.HostParams.String("matrix") {
 	case "always":
@@ -153,7 +155,9 @@ func (e *Engine) runMetric(ctx context.Context, n *node, m plugin.Metric, jets *
 		}
 		keep = true
 	case "auto":
-		keep = need <= limit
+		// A metric with a lower-bound embedding is faster through the
+		// pruned pass of each consumer than through a full matrix.
+		keep = need <= limit && (n.step.Export || !pruned)
 	}
 	if n.step.Export && !keep {
 		return nil, fmt.Errorf("export of distances.npy needs the full matrix, but %d jets need %d MiB, above matrix_max_mb = %d (raise it, or drop export)", nj, need>>20, limit>>20)
@@ -165,6 +169,15 @@ func (e *Engine) runMetric(ctx context.Context, n *node, m plugin.Metric, jets *
 		}
 		a.Matrix = mat
 		a.NN = nnFromMatrix(mat, nj)
+	} else if pruned && nj > 1 {
+		nn, err := e.nearest(ctx, a, "loo", 0)
+		if err != nil {
+			return nil, err
+		}
+		a.NN = make([]float64, nj)
+		for k, q := range nn.Queries {
+			a.NN[q] = nn.Dist[k]
+		}
 	}
 	a.Pairs, err = samplePairs(ctx, space, jets.Jets, n.step.HostParams.Int("pair_sample"), n.step.Seed)
 	if err != nil {

@@ -10,7 +10,7 @@ func init() {
 	}
 	setHost(KindMetric, Spec{
 		{Name: "matrix", Type: TypeString, Default: "auto", Enum: []string{"auto", "always", "never"},
-			Doc: "Keep the full N×N distance matrix: `auto` keeps (and caches) it when it fits in `matrix_max_mb`, `always` insists (error if too large), `never` recomputes tiles on demand."},
+			Doc: "Keep the full N×N distance matrix (in memory and in the cache, for every later step): `auto` keeps it when it fits in `matrix_max_mb` and either the step is exported or the metric has no lower-bound embedding (metrics with one are faster through the exact pruned pass of each consumer); `always` keeps it (error if larger than `matrix_max_mb`); `never` evaluates pairs on demand."},
 		{Name: "matrix_max_mb", Type: TypeInt, Default: int64(512), Min: Bound(1), Unit: "MiB",
 			Doc: "Largest matrix kept in memory and in the cache when `matrix` is `auto`."},
 		{Name: "pair_sample", Type: TypeInt, Default: int64(20000), Min: Bound(0),
