@@ -124,7 +124,7 @@ func splitPositional(args []string) (string, []string) {
 	return "", args
 }
 
-func (s *session) engine(stderr io.Writer) (*engine.Engine, error) {
+func (s *session) engine(stderr io.Writer) *engine.Engine {
 	timeout, _ := s.settings.timeout()
 	if mb := s.settings.MemoryMB; mb > 0 {
 		debug.SetMemoryLimit(int64(mb) << 20)
@@ -151,7 +151,7 @@ func (s *session) engine(stderr io.Writer) (*engine.Engine, error) {
 	return engine.New(engine.Options{
 		CacheDir: cache, Workers: s.settings.Workers, Threads: s.settings.Threads,
 		DefaultTimeout: timeout, Progress: sink, NoReport: s.settings.NoReport, Registry: s.reg,
-	}), nil
+	})
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -160,11 +160,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer s.Close()
-	eng, err := s.engine(stderr)
-	if err != nil {
-		return err
-	}
-	res, err := eng.Run(ctx, s.plan)
+	res, err := s.engine(stderr).Run(ctx, s.plan)
 	if res != nil {
 		printRunSummary(stdout, res)
 	}
@@ -295,11 +291,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer s.Close()
-	eng, err := s.engine(stderr)
-	if err != nil {
-		return err
-	}
-	lines, err := eng.Explain(s.plan)
+	lines, err := s.engine(stderr).Explain(s.plan)
 	if err != nil {
 		return err
 	}
