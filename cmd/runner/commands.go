@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"golang.org/x/term"
 
+	"github.com/smearflow/smearflow/core/atomicfile"
 	"github.com/smearflow/smearflow/core/engine"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/core/plugin/grpcplugin"
@@ -38,6 +39,7 @@ type session struct {
 	reg      *plugin.Registry
 	plugins  *grpcplugin.Manager
 	plan     *workflow.Plan
+	sink     *progress.Sink // nil with progress: none
 }
 
 func (s *session) Close() {
@@ -49,7 +51,7 @@ func (s *session) Close() {
 // openWorkflow parses flags of the workflow commands, loads settings and
 // plugins, and resolves the workflow. Validation errors come back as
 // *invalidError holding every positioned message.
-func openWorkflow(ctx context.Context, name string, args []string, stderr io.Writer) (*session, *flag.FlagSet, error) {
+func openWorkflow(ctx context.Context, name string, args []string, stderr io.Writer) (*session, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sf := addSettingFlags(fs)
@@ -61,42 +63,42 @@ func openWorkflow(ctx context.Context, name string, args []string, stderr io.Wri
 	}
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	switch len(pos) {
 	case 0:
-		return nil, nil, &usageError{"missing WORKFLOW.yaml"}
+		return nil, &usageError{"missing WORKFLOW.yaml"}
 	case 1:
 	default:
-		return nil, nil, &usageError{fmt.Sprintf("one workflow file expected, got %d arguments: %s", len(pos), strings.Join(pos, " "))}
+		return nil, &usageError{fmt.Sprintf("one workflow file expected, got %d arguments: %s", len(pos), strings.Join(pos, " "))}
 	}
 	file := pos[0]
 	st, err := sf.load(fs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	s := &session{settings: st}
+	s := &session{settings: st, sink: newSink(st, stderr)}
 	if s.reg, err = builtin.Registry(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	wf, err := workflow.ParseFile(file)
 	if wf == nil {
-		return nil, nil, &invalidError{err}
+		return nil, &invalidError{err}
 	}
 	dirs := append(append([]string(nil), st.PluginDirs...), wf.PluginDirs...)
 	if len(dirs) > 0 {
-		s.plugins, err = grpcplugin.Load(ctx, s.reg, dirs, pluginOptions(st, stderr))
+		s.plugins, err = grpcplugin.Load(ctx, s.reg, dirs, pluginOptions(st, s.logOutput(stderr)))
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	plan, err := wf.Resolve(s.reg, sets)
 	if err != nil {
 		s.Close()
-		return nil, nil, &invalidError{err}
+		return nil, &invalidError{err}
 	}
 	s.plan = plan
-	return s, fs, nil
+	return s, nil
 }
 
 // parseInterleaved parses flags that may come before, between or after
@@ -116,33 +118,40 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// splitPositional lets the workflow file come before or after the flags.
-func splitPositional(args []string) (string, []string) {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		return args[0], args[1:]
+// newSink returns the progress display the settings ask for (nil for
+// none): a redrawn bar (cut to the terminal width) or plain lines.
+func newSink(st Settings, stderr io.Writer) *progress.Sink {
+	tty, width := false, 0
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		tty = true
+		width, _, _ = term.GetSize(int(f.Fd()))
 	}
-	return "", args
+	switch st.Progress {
+	case "none":
+		return nil
+	case "bar":
+		tty = true
+	case "plain":
+		tty = false
+	}
+	sink := progress.New(stderr, tty, 0)
+	sink.SetWidth(width)
+	return sink
 }
 
-func (s *session) engine(stderr io.Writer) *engine.Engine {
+// logOutput is where plugin logs go: through the progress display, so
+// that a log line never lands on the bar line.
+func (s *session) logOutput(stderr io.Writer) io.Writer {
+	if s.sink != nil {
+		return s.sink
+	}
+	return stderr
+}
+
+func (s *session) engine() *engine.Engine {
 	timeout, _ := s.settings.timeout()
 	if mb := s.settings.MemoryMB; mb > 0 {
 		debug.SetMemoryLimit(int64(mb) << 20)
-	}
-	tty := false
-	if f, ok := stderr.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
-	var sink *progress.Sink
-	switch s.settings.Progress {
-	case "bar":
-		sink = progress.New(stderr, true, 0)
-	case "plain":
-		sink = progress.New(stderr, false, 0)
-	case "none":
-		sink = nil
-	default:
-		sink = progress.New(stderr, tty, 0)
 	}
 	cache := s.settings.CacheDir
 	if s.settings.NoCache {
@@ -150,17 +159,17 @@ func (s *session) engine(stderr io.Writer) *engine.Engine {
 	}
 	return engine.New(engine.Options{
 		CacheDir: cache, Workers: s.settings.Workers, Threads: s.settings.Threads,
-		DefaultTimeout: timeout, Progress: sink, NoReport: s.settings.NoReport, Registry: s.reg,
+		DefaultTimeout: timeout, Progress: s.sink, NoReport: s.settings.NoReport, Registry: s.reg,
 	})
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	s, _, err := openWorkflow(ctx, "run", args, stderr)
+	s, err := openWorkflow(ctx, "run", args, stderr)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	res, err := s.engine(stderr).Run(ctx, s.plan)
+	res, err := s.engine().Run(ctx, s.plan)
 	if res != nil {
 		printRunSummary(stdout, res)
 	}
@@ -186,24 +195,28 @@ func printRunSummary(w io.Writer, res *engine.RunResult) {
 	}
 }
 
-// keyResult is the one-line headline of a step's summary.
+// keyResult is the one-line headline of a step's summary, or its status
+// and error when it did not succeed.
 func keyResult(st engine.StepResult) string {
+	if st.Status != "ok" {
+		return st.Status + ": " + st.Error
+	}
 	var s map[string]any
 	b, _ := json.Marshal(st.Summary) // summaries are JSON-safe; normalise Go types to JSON ones
 	json.Unmarshal(b, &s)
 	switch st.Kind {
 	case "reader":
-		return fmt.Sprintf("%v jets (%v quark, %v gluon), %.1f particles/jet", s["jets"], s["quarks"], s["gluons"], s["mean_multiplicity"])
+		return fmt.Sprintf("%v jets (%v quark, %v gluon), %s particles/jet", s["jets"], s["quarks"], s["gluons"], num("%.1f", s["mean_multiplicity"]))
 	case "metric":
 		if v, ok := s["median_nn_distance"]; ok {
-			return fmt.Sprintf("%s on %v jets, median nearest-neighbour distance %.4g", st.Plugin, s["jets"], v)
+			return fmt.Sprintf("%s on %v jets, median nearest-neighbour distance %s", st.Plugin, s["jets"], num("%.4g", v))
 		}
 		return fmt.Sprintf("%s on %v jets", st.Plugin, s["jets"])
 	case "smearer":
 		axis, _ := s["axis"].(string)
-		line := fmt.Sprintf("best AUC %.4f at %s = %.4g", s["best_auc"], axis, s["best_"+axis])
+		line := fmt.Sprintf("best AUC %s at %s = %s", num("%.4f", s["best_auc"]), axis, num("%.4g", s["best_"+axis]))
 		if g, ok := s["best_eps_gev"]; ok {
-			line += fmt.Sprintf(" (%.3g GeV)", g)
+			line += fmt.Sprintf(" (%s GeV)", num("%.3g", g))
 		}
 		if _, biased := s["biased"]; biased {
 			line += " [biased: leave-one-out]"
@@ -214,7 +227,7 @@ func keyResult(st engine.StepResult) string {
 			f, _ := fits[0].(map[string]any)
 			line := fmt.Sprintf("%v fit of %v values: %v", f["family"], s["n"], compact(f["params"]))
 			if sl, ok := s["scaling_median_slope"]; ok {
-				line += fmt.Sprintf("; median NN ∝ N^%.3f", sl)
+				line += fmt.Sprintf("; median NN ∝ N^%s", num("%.3f", sl))
 			}
 			return line
 		}
@@ -223,9 +236,13 @@ func keyResult(st engine.StepResult) string {
 			return fmt.Sprintf("%v jets × %d columns", s["rows"], len(cols))
 		}
 	case "tagger":
-		line := fmt.Sprintf("test AUC %.4f ± %.4f over %v seeds", s["auc_mean"], s["auc_std"], s["seeds"])
+		line := "test AUC " + num("%.4f", s["auc_mean"])
+		if sd := s["auc_std"]; sd != nil { // null with one seed
+			line += " ± " + num("%.4f", sd)
+		}
+		line += fmt.Sprintf(" over %v seeds", s["seeds"])
 		if v, ok := s["best_single_variable"]; ok {
-			line += fmt.Sprintf(" (best single variable %v: %.4f)", v, s["best_single_auc"])
+			line += fmt.Sprintf(" (best single variable %v: %s)", v, num("%.4f", s["best_single_auc"]))
 		}
 		return line
 	case "explainer":
@@ -242,16 +259,25 @@ func keyResult(st engine.StepResult) string {
 			aucs, _ := s["reduced_auc"].([]any)
 			for i := range ks {
 				if i < len(aucs) && fmt.Sprint(ks[i]) == "5" {
-					line += fmt.Sprintf("; top 5 retrained: AUC %.4f (all inputs %.4f)", aucs[i], s["full_auc"])
+					line += fmt.Sprintf("; top 5 retrained: AUC %s (all inputs %s)", num("%.4f", aucs[i]), num("%.4f", s["full_auc"]))
 				}
 			}
 		}
 		return line
 	}
-	if st.Status != "ok" {
-		return st.Status + ": " + st.Error
-	}
 	return ""
+}
+
+// num formats a summary number; a non-finite one arrives as JSON null
+// (NaN) or the string "inf"/"-inf" and is printed as such.
+func num(format string, v any) string {
+	switch x := v.(type) {
+	case float64:
+		return fmt.Sprintf(format, x)
+	case nil:
+		return "NaN"
+	}
+	return fmt.Sprint(v)
 }
 
 func compact(v any) string {
@@ -276,7 +302,7 @@ func compact(v any) string {
 }
 
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	s, _, err := openWorkflow(ctx, "validate", args, stderr)
+	s, err := openWorkflow(ctx, "validate", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -286,12 +312,12 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	s, _, err := openWorkflow(ctx, "plan", args, stderr)
+	s, err := openWorkflow(ctx, "plan", args, stderr)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	lines, err := s.engine(stderr).Explain(s.plan)
+	lines, err := s.engine().Explain(s.plan)
 	if err != nil {
 		return err
 	}
@@ -320,8 +346,12 @@ func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sf := addSettingFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return &usageError{err.Error()}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("clean takes no arguments, got %s (the cache folder is --cache-dir)", strings.Join(pos, " "))}
 	}
 	st, err := sf.load(fs)
 	if err != nil {
@@ -336,13 +366,14 @@ func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // pluginRegistry returns built-ins plus external plugins from the
-// settings' plugin folders.
+// settings' plugin folders, and the positional arguments among args.
 func pluginRegistry(ctx context.Context, args []string, stderr io.Writer, name string) (*plugin.Registry, *grpcplugin.Manager, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sf := addSettingFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, nil, &usageError{err.Error()}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	st, err := sf.load(fs)
 	if err != nil {
@@ -358,7 +389,7 @@ func pluginRegistry(ctx context.Context, args []string, stderr io.Writer, name s
 			return nil, nil, nil, err
 		}
 	}
-	return reg, mgr, fs.Args(), nil
+	return reg, mgr, pos, nil
 }
 
 func cmdPlugins(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -366,16 +397,19 @@ func cmdPlugins(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
 	}
-	pos, rest := splitPositional(args)
-	reg, mgr, extra, err := pluginRegistry(ctx, rest, stderr, "plugins "+sub)
+	reg, mgr, args, err := pluginRegistry(ctx, args, stderr, "plugins "+sub)
 	if err != nil {
 		return err
 	}
 	if mgr != nil {
 		defer mgr.Close()
 	}
-	if pos == "" && len(extra) > 0 {
-		pos = extra[0]
+	if len(args) > 1 {
+		return &usageError{fmt.Sprintf("plugins %s: one argument expected, got %s", sub, strings.Join(args, " "))}
+	}
+	pos := ""
+	if len(args) == 1 {
+		pos = args[0]
 	}
 	switch sub {
 	case "list":
@@ -431,7 +465,7 @@ func writeDocs(reg *plugin.Registry, dir string, stdout io.Writer) error {
 	link := func(i plugin.Info) string { return string(i.Kind) + "-" + i.Name + ".md" }
 	var b strings.Builder
 	plugindoc.Index(&b, reg, link)
-	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte(b.String()), 0o644); err != nil {
+	if err := atomicfile.WriteBytes(filepath.Join(dir, "README.md"), []byte(b.String())); err != nil {
 		return err
 	}
 	n := 0
@@ -439,7 +473,7 @@ func writeDocs(reg *plugin.Registry, dir string, stdout io.Writer) error {
 		i := p.Info()
 		var pb strings.Builder
 		plugindoc.Markdown(&pb, i, reg.Origin(i.Kind, i.Name))
-		if err := os.WriteFile(filepath.Join(dir, link(i)), []byte(pb.String()), 0o644); err != nil {
+		if err := atomicfile.WriteBytes(filepath.Join(dir, link(i)), []byte(pb.String())); err != nil {
 			return err
 		}
 		n++
@@ -469,9 +503,10 @@ func cmdPlugin(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// pluginOptions configures external plugin processes from the settings.
-func pluginOptions(st Settings, stderr io.Writer) grpcplugin.Options {
+// pluginOptions configures external plugin processes from the settings;
+// their logs go to logs.
+func pluginOptions(st Settings, logs io.Writer) grpcplugin.Options {
 	return grpcplugin.Options{Logger: hclog.New(&hclog.LoggerOptions{
-		Name: "plugin", Level: hclog.LevelFromString(st.LogLevel), Output: stderr,
+		Name: "plugin", Level: hclog.LevelFromString(st.LogLevel), Output: logs,
 	})}
 }

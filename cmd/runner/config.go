@@ -153,8 +153,16 @@ func (sf *settingFlags) load(fs *flag.FlagSet) (Settings, error) {
 	if s.Workers < 1 {
 		return Settings{}, fmt.Errorf("settings: workers must be at least 1, got %d", s.Workers)
 	}
+	if s.Threads < 0 {
+		return Settings{}, fmt.Errorf("settings: threads must be 0 (all cores) or positive, got %d", s.Threads)
+	}
 	if _, err := s.timeout(); err != nil {
 		return Settings{}, err
+	}
+	switch strings.ToLower(s.LogLevel) {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		return Settings{}, fmt.Errorf("settings: log_level must be trace, debug, info, warn or error, got %q", s.LogLevel)
 	}
 	switch s.Progress {
 	case "auto", "bar", "plain", "none":
@@ -171,6 +179,9 @@ func (s Settings) timeout() (time.Duration, error) {
 	d, err := time.ParseDuration(s.Timeout)
 	if err != nil {
 		return 0, fmt.Errorf("settings: timeout %q is not a duration like 30m", s.Timeout)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("settings: timeout %q is negative (0 = none)", s.Timeout)
 	}
 	return d, nil
 }

@@ -99,7 +99,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.As(err, &ie):
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
-	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+	case ctx.Err() != nil:
+		// Interrupted (results.json says "interrupted"), whatever error
+		// the step that noticed first returned.
 		fmt.Fprintln(stderr, "runner: interrupted; finished steps are cached, no partial output was written")
 		return 130
 	}

@@ -25,8 +25,9 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 		return err
 	}
 	tmp := f.Name()
+	renamed := false
 	defer func() {
-		if err != nil {
+		if !renamed { // an error, or a panic in fill
 			f.Close()
 			os.Remove(tmp)
 		}
@@ -50,6 +51,7 @@ func Write(path string, fill func(w io.Writer) error) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	renamed = true
 	return nil
 }
 
@@ -70,8 +72,9 @@ func Dir(dst string, fill func(tmpDir string) error) (err error) {
 	if err != nil {
 		return err
 	}
+	renamed := false
 	defer func() {
-		if err != nil {
+		if !renamed { // an error, or a panic in fill
 			os.RemoveAll(tmp)
 		}
 	}()
@@ -83,7 +86,9 @@ func Dir(dst string, fill func(tmpDir string) error) (err error) {
 	}
 	old := ""
 	if _, statErr := os.Stat(dst); statErr == nil {
-		old = dst + fmt.Sprintf(".old-%d", os.Getpid())
+		// tmp is unique, so is this name: no leftover of an earlier
+		// (crashed) replacement can be in the way.
+		old = tmp + ".old"
 		if err = os.Rename(dst, old); err != nil {
 			return err
 		}
@@ -94,6 +99,7 @@ func Dir(dst string, fill func(tmpDir string) error) (err error) {
 		}
 		return err
 	}
+	renamed = true
 	if old != "" {
 		os.RemoveAll(old)
 	}

@@ -4,13 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/smearflow/smearflow/core/atomicfile"
+	"github.com/smearflow/smearflow/core/plugin"
 )
 
 // cacheFormat changes whenever the on-disk artifact encoding or the
@@ -28,7 +31,14 @@ type KeyParts struct {
 	HostParams    json.RawMessage   `json:"host_params"`
 	Seed          int64             `json:"seed"`
 	Inputs        []string          `json:"inputs"`  // cache keys of the inputs, in slot order
-	Compare       map[string]string `json:"compare"` // fitter comparisons: name -> version
+	Compare       map[string]string `json:"compare"` // fitter comparisons: name -> "version params"
+	// Files fingerprints the files named by path parameters (parameter ->
+	// fingerprint of every file it matches), so that replacing a data file
+	// at the same path changes the key.
+	Files map[string]string `json:"files,omitempty"`
+	// Export is set for exported metric steps whose artifact depends on
+	// it (see keepsMatrixForExport).
+	Export bool `json:"export,omitempty"`
 }
 
 // Key returns the content address of the parts.
@@ -67,6 +77,12 @@ func (k KeyParts) Diff(old KeyParts) string {
 	if fmt.Sprint(k.Compare) != fmt.Sprint(old.Compare) {
 		why = append(why, "compared fitters changed")
 	}
+	for _, p := range changedKeys(old.Files, k.Files) {
+		why = append(why, fmt.Sprintf("input file changed: %s", p))
+	}
+	if k.Export != old.Export {
+		why = append(why, "export changed (an exported metric step keeps the full matrix)")
+	}
 	if len(why) == 0 {
 		return "entry missing from the cache (cleaned?)"
 	}
@@ -94,6 +110,64 @@ func diffJSON(a, b json.RawMessage) string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
+}
+
+// changedKeys returns the sorted keys whose values differ between a and b.
+func changedKeys(a, b map[string]string) []string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// fileFingerprints fingerprints the files matched by every path parameter
+// of spec set in params: the path, size and modification time of each
+// file (not its content, which may be gigabytes). A path that no longer
+// matches a file is an error naming the parameter.
+func fileFingerprints(spec plugin.Spec, params plugin.Params) (map[string]string, error) {
+	var out map[string]string
+	for _, ps := range spec {
+		if ps.Type != plugin.TypePath {
+			continue
+		}
+		p, _ := params[ps.Name].(string)
+		if p == "" {
+			continue
+		}
+		files := []string{p}
+		if strings.ContainsAny(p, `*?[`) {
+			m, err := filepath.Glob(p)
+			if err != nil {
+				return nil, fmt.Errorf("parameter %q: %w", ps.Name, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("parameter %q: %s matches no file", ps.Name, p)
+			}
+			files = m // sorted by Glob
+		}
+		h := sha256.New()
+		for _, f := range files {
+			fi, err := os.Stat(f)
+			if err != nil {
+				return nil, fmt.Errorf("parameter %q: %w", ps.Name, err)
+			}
+			fmt.Fprintf(h, "%s\x00%d\x00%d\n", f, fi.Size(), fi.ModTime().UnixNano())
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[ps.Name] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out, nil
 }
 
 func trunc(s string) string {
@@ -160,10 +234,29 @@ func (c *Cache) Last(workflow, step string) (KeyParts, bool) {
 	return p, true
 }
 
-// Clean removes the whole cache.
-func (c *Cache) Clean() error { return os.RemoveAll(c.Dir) }
+// Clean removes what the cache wrote (objects/ and index/) and then the
+// folder itself if nothing else is left in it: a cache_dir pointed by
+// mistake at a folder holding other files loses none of them.
+func (c *Cache) Clean() error {
+	if c.Dir == "" {
+		return fmt.Errorf("no cache folder set")
+	}
+	for _, sub := range []string{"objects", "index"} {
+		if err := os.RemoveAll(filepath.Join(c.Dir, sub)); err != nil {
+			return err
+		}
+	}
+	if err := os.Remove(c.Dir); err != nil && !os.IsNotExist(err) && !isNotEmpty(err) {
+		return err
+	}
+	return nil
+}
+
+func isNotEmpty(err error) bool {
+	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
+}
 
 func safeName(s string) string {
-	r := strings.NewReplacer("/", "_", "\\", "_", ":", "_", " ", "_", "@", "@", "..", "_")
+	r := strings.NewReplacer("/", "_", "\\", "_", ":", "_", " ", "_", "..", "_")
 	return r.Replace(s)
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/smearflow/smearflow/core/atomicfile"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/core/progress"
 	"github.com/smearflow/smearflow/core/workflow"
@@ -176,9 +177,14 @@ func (e *Engine) build(plan *workflow.Plan) ([]*node, error) {
 		for _, c := range s.Compare {
 			cmp[c.Name] = c.Plugin.Info().Version + " " + string(c.Params.JSON())
 		}
+		files, err := fileFingerprints(n.info.Params, s.Params)
+		if err != nil {
+			return nil, fmt.Errorf("step %q: %w", s.Name, err)
+		}
 		n.parts = KeyParts{
 			Format: cacheFormat, Kind: string(s.Kind), Plugin: s.PluginName, PluginVersion: n.info.Version,
 			Params: s.Params.JSON(), HostParams: s.HostParams.JSON(), Seed: s.Seed, Inputs: inKeys, Compare: cmp,
+			Files: files, Export: s.Export && keepsMatrixForExport(s, n.info),
 		}
 		n.key = n.parts.Key()
 		switch {
@@ -197,6 +203,13 @@ func (e *Engine) build(plan *workflow.Plan) ([]*node, error) {
 		nodes = append(nodes, n)
 	}
 	return nodes, nil
+}
+
+// keepsMatrixForExport reports whether exporting a step changes its
+// artifact: with matrix: auto, a metric with a lower-bound embedding keeps
+// the full matrix only when the step is exported (see runMetric).
+func keepsMatrixForExport(s *workflow.Step, info plugin.Info) bool {
+	return s.Kind == plugin.KindMetric && s.HostParams["matrix"] == "auto" && info.Has(plugin.CapLowerBound)
 }
 
 // Run executes the plan. It returns the run summary (also written to
@@ -218,6 +231,12 @@ func (e *Engine) Run(ctx context.Context, plan *workflow.Plan) (*RunResult, erro
 	var wg sync.WaitGroup
 	var firstErr error
 	var errOnce sync.Once
+	skip := func(n *node, err error, why string) {
+		n.err = err
+		n.res = e.baseResult(n)
+		n.res.Status = "skipped"
+		n.res.Error = why
+	}
 	for _, n := range nodes {
 		wg.Add(1)
 		go func(n *node) {
@@ -226,20 +245,14 @@ func (e *Engine) Run(ctx context.Context, plan *workflow.Plan) (*RunResult, erro
 			for _, in := range n.inputs {
 				<-in.done
 				if in.err != nil {
-					n.err = errSkipped
-					n.res = e.baseResult(n)
-					n.res.Status = "skipped"
-					n.res.Error = fmt.Sprintf("input %q failed", in.step.Name)
+					skip(n, errSkipped, fmt.Sprintf("input %q failed", in.step.Name))
 					return
 				}
 			}
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				n.err = ctx.Err()
-				n.res = e.baseResult(n)
-				n.res.Status = "skipped"
-				n.res.Error = "run cancelled"
+				skip(n, ctx.Err(), "run cancelled")
 				return
 			}
 			defer func() { <-sem }()
@@ -254,9 +267,7 @@ func (e *Engine) Run(ctx context.Context, plan *workflow.Plan) (*RunResult, erro
 	}
 	wg.Wait()
 	for _, n := range nodes {
-		if c, ok := n.art.(interface{ Close() error }); ok {
-			c.Close()
-		}
+		closeArtifact(n.art)
 	}
 
 	res.Status = "ok"
@@ -288,6 +299,14 @@ func (e *Engine) Run(ctx context.Context, plan *workflow.Plan) (*RunResult, erro
 }
 
 var errSkipped = errors.New("skipped because an input failed")
+
+// closeArtifact releases what an artifact holds open (the prepared metric
+// space of a distances artifact: for an external plugin, its session).
+func closeArtifact(a Artifact) {
+	if c, ok := a.(interface{ Close() error }); ok {
+		c.Close()
+	}
+}
 
 func toMap(v any) any {
 	b, err := json.Marshal(v)
@@ -365,6 +384,7 @@ func (e *Engine) runNode(ctx context.Context, plan *workflow.Plan, n *node) (err
 			return err
 		}
 		if err := sctx.Err(); err != nil {
+			closeArtifact(art)
 			return err
 		}
 		n.setArtifact(art)
@@ -374,9 +394,12 @@ func (e *Engine) runNode(ctx context.Context, plan *workflow.Plan, n *node) (err
 					return fmt.Errorf("cache: %w", err)
 				}
 			}
-			if err := e.cache.Remember(plan.Name, n.step.Name, n.parts); err != nil {
-				return fmt.Errorf("cache: %w", err)
-			}
+		}
+	}
+	if e.cache != nil {
+		// Hits too: `runner plan` explains a miss against the last run.
+		if err := e.cache.Remember(plan.Name, n.step.Name, n.parts); err != nil {
+			return fmt.Errorf("cache: %w", err)
 		}
 	}
 	art, err := e.artifact(ctx, n)
@@ -384,6 +407,7 @@ func (e *Engine) runNode(ctx context.Context, plan *workflow.Plan, n *node) (err
 		return err
 	}
 	n.res.Summary, _ = jsonSafe(art.Summary()).(map[string]any)
+	n.res.Seconds = time.Since(start).Seconds() // for provenance.json; updated once more at the end
 	if n.step.Export {
 		files, err := e.export(plan, n, art)
 		if err != nil {
@@ -450,24 +474,27 @@ type exporter interface {
 	export(dir string) ([]string, error)
 }
 
-// export writes the artifact's files under <output>/<step>/ plus a
-// provenance.json.
+// export writes the artifact's files plus a provenance.json into a
+// temporary folder that replaces <output>/<step>/ only when complete: a
+// failed export leaves the previous folder, and no file of an earlier run
+// (a ROC curve at another point, say) survives beside the new ones.
 func (e *Engine) export(plan *workflow.Plan, n *node, art Artifact) ([]string, error) {
 	ex, ok := art.(exporter)
 	if !ok {
 		return nil, fmt.Errorf("%s artifacts cannot be exported", art.Type())
 	}
 	dir := filepath.Join(plan.Output, safeName(n.step.Name))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	files, err := ex.export(dir)
+	var files []string
+	err := atomicfile.Dir(dir, func(tmp string) error {
+		var err error
+		if files, err = ex.export(tmp); err != nil {
+			return err
+		}
+		prov := e.provenance(plan, n)
+		prov["files"] = files
+		return writeJSON(filepath.Join(tmp, "provenance.json"), jsonSafe(prov))
+	})
 	if err != nil {
-		return nil, err
-	}
-	prov := e.provenance(plan, n)
-	prov["files"] = files
-	if err := writeJSON(filepath.Join(dir, "provenance.json"), jsonSafe(prov)); err != nil {
 		return nil, err
 	}
 	out := make([]string, 0, len(files)+1)

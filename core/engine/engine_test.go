@@ -20,7 +20,7 @@ import (
 
 func testRegistry(t *testing.T) *plugin.Registry {
 	t.Helper()
-	reg, err := plugin.NewRegistry(toyReader{}, toyMetric{}, ball.New(), knn.New(), weibull.New(), gumbel.New())
+	reg, err := plugin.NewRegistry(toyReader{}, toyMetric{}, toyBoundMetric{}, toyTagger{}, ball.New(), knn.New(), weibull.New(), gumbel.New())
 	if err != nil {
 		t.Fatal(err)
 	}

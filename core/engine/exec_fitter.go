@@ -96,7 +96,7 @@ func (e *Engine) runFitter(ctx context.Context, n *node, f plugin.Fitter, in Art
 		if which == "column" {
 			return nil, fmt.Errorf("sample: column needs a table input, but %q produces distances", input)
 		}
-		nn, err := e.nearest(ctx, d, hp.String("reference"), hp.Int("folds"))
+		nn, err := e.fitterNN(ctx, d, which, hp.String("reference"), hp.Int("folds"))
 		if err != nil {
 			return nil, err
 		}
@@ -185,10 +185,24 @@ func (e *Engine) runFitter(ctx context.Context, n *node, f plugin.Fitter, in Art
 	return a, nil
 }
 
+// fitterNN returns the nearest-neighbour distances a fitter samples. The
+// metric step already found every jet's leave-one-out nearest-neighbour
+// distance (d.NN); when that is all the sample needs it is used as is,
+// otherwise a pass over the reference sets computes them.
+func (e *Engine) fitterNN(ctx context.Context, d *DistancesArtifact, which, reference string, folds int) (*neighbors.NN, error) {
+	if reference == "loo" && len(d.NN) == d.Len() && (which == "nn" || which == "nn_quark" || which == "nn_gluon") {
+		q := make([]int32, d.Len())
+		for i := range q {
+			q[i] = int32(i)
+		}
+		return &neighbors.NN{Queries: q, Dist: d.NN}, nil
+	}
+	return e.nearest(ctx, d, reference, folds)
+}
+
 // nearest returns every jet's nearest-neighbour distances (overall and per
 // class) within its reference set: every other jet (loo) or the other
-// folds (kfold). The leave-one-out overall distances come from the kept
-// matrix when there is one.
+// folds (kfold).
 func (e *Engine) nearest(ctx context.Context, d *DistancesArtifact, reference string, folds int) (*neighbors.NN, error) {
 	space, err := d.Space(ctx)
 	if err != nil {

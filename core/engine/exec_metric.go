@@ -101,11 +101,7 @@ func (a *DistancesArtifact) MedianNN() float64 {
 	}
 	s := append([]float64(nil), a.NN...)
 	sort.Float64s(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
+	return median(s)
 }
 
 // Summary implements Artifact.
@@ -117,31 +113,42 @@ func (a *DistancesArtifact) Summary() map[string]any {
 	if len(a.NN) > 0 {
 		out["median_nn_distance"] = a.MedianNN()
 	}
-	if a.Pairs != nil {
-		d, _ := a.Pairs.Floats("distance")
-		kind := a.Pairs.Col("pair").String
-		for _, k := range []string{"qq", "gg", "qg"} {
-			var v []float64
-			for i := range d {
-				if kind[i] == k {
-					v = append(v, d[i])
-				}
-			}
-			if len(v) > 0 {
-				sort.Float64s(v)
-				out["median_distance_"+k] = v[len(v)/2]
-			}
+	byKind := a.pairsByKind()
+	for _, k := range []string{"qq", "gg", "qg"} {
+		if v := append([]float64(nil), byKind[k]...); len(v) > 0 {
+			sort.Float64s(v)
+			out["median_distance_"+k] = v[len(v)/2]
 		}
 	}
 	return out
 }
 
-func (e *Engine) runMetric(ctx context.Context, n *node, m plugin.Metric, jets *JetsArtifact) (*DistancesArtifact, error) {
+// pairsByKind splits the sampled pair distances by class combination
+// ("qq", "gg", "qg").
+func (a *DistancesArtifact) pairsByKind() map[string][]float64 {
+	out := map[string][]float64{}
+	if a.Pairs == nil {
+		return out
+	}
+	d, _ := a.Pairs.Floats("distance")
+	kind := a.Pairs.Col("pair").String
+	for i, x := range d {
+		out[kind[i]] = append(out[kind[i]], x)
+	}
+	return out
+}
+
+func (e *Engine) runMetric(ctx context.Context, n *node, m plugin.Metric, jets *JetsArtifact) (_ *DistancesArtifact, err error) {
 	a := newDistances(n, m, jets, e.opts.Threads)
 	space, err := a.Space(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			a.Close() // the plugin's session must not outlive a failed step
+		}
+	}()
 	nj := a.Len()
 	need := int64(nj) * int64(nj) * 8
 	limit := int64(n.step.HostParams.Int("matrix_max_mb")) << 20
@@ -281,15 +288,20 @@ type distancesMeta struct {
 	NN         []float64
 }
 
+// writeMatrix writes the kept matrix as an N×N float64 .npy file.
+func (a *DistancesArtifact) writeMatrix(path string) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		return npy.WriteMatrix(w, a.Matrix, a.Len(), a.Len())
+	})
+}
+
 func (a *DistancesArtifact) save(dir string) error {
 	if a.Matrix != nil {
-		if err := atomicfile.Write(filepath.Join(dir, "distances.npy"), func(w io.Writer) error {
-			return npy.WriteMatrix(w, a.Matrix, a.Len(), a.Len())
-		}); err != nil {
+		if err := a.writeMatrix(filepath.Join(dir, "distances.npy")); err != nil {
 			return err
 		}
 	}
-	if err := atomicfile.Write(filepath.Join(dir, "pairs.csv"), a.Pairs.WriteCSV); err != nil {
+	if err := writeCSV(filepath.Join(dir, "pairs.csv"), a.Pairs); err != nil {
 		return err
 	}
 	return saveGob(dir, "meta.gob", distancesMeta{Normalized: a.Normalized, GeVScale: a.GeVScale, HasMatrix: a.Matrix != nil, NN: a.NN})
@@ -339,9 +351,7 @@ func (a *DistancesArtifact) export(dir string) ([]string, error) {
 	if a.Matrix == nil {
 		return nil, fmt.Errorf("the distance matrix was not kept (set matrix: always)")
 	}
-	if err := atomicfile.Write(filepath.Join(dir, "distances.npy"), func(w io.Writer) error {
-		return npy.WriteMatrix(w, a.Matrix, a.Len(), a.Len())
-	}); err != nil {
+	if err := a.writeMatrix(filepath.Join(dir, "distances.npy")); err != nil {
 		return nil, err
 	}
 	if err := writeCSV(filepath.Join(dir, "pair_distances.csv"), a.Pairs); err != nil {

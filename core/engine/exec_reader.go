@@ -69,7 +69,7 @@ func (a *JetsArtifact) export(dir string) ([]string, error) {
 }
 
 func (a *TableArtifact) save(dir string) error {
-	return atomicfile.Write(filepath.Join(dir, "table.csv"), a.Table.WriteCSV)
+	return writeCSV(filepath.Join(dir, "table.csv"), a.Table)
 }
 
 func loadTable(dir, kind string) (*TableArtifact, error) {

@@ -157,7 +157,7 @@ func rocPoints(points []float64, best int, at []float64) []int {
 }
 
 func (a *ScoresArtifact) save(dir string) error {
-	if err := atomicfile.Write(filepath.Join(dir, "auc.csv"), a.Table.WriteCSV); err != nil {
+	if err := writeCSV(filepath.Join(dir, "auc.csv"), a.Table); err != nil {
 		return err
 	}
 	b := *a

@@ -175,6 +175,25 @@ func (e *Engine) runTagger(ctx context.Context, n *node, tg plugin.Tagger, input
 	if len(a.Test) < 2 || len(a.Train) < 2 {
 		return nil, fmt.Errorf("%d jets are too few to split into training and test sets", jets.Jets.Len())
 	}
+	// Both sets need both classes (for training, and for the test AUC);
+	// say so before training rather than after.
+	for _, set := range []struct {
+		name string
+		idx  []int
+	}{{"training", a.Train}, {"test", a.Test}} {
+		var q, g int
+		for _, i := range set.idx {
+			if jets.Jets.Label[i] == jet.Quark {
+				q++
+			} else {
+				g++
+			}
+		}
+		if q == 0 || g == 0 {
+			return nil, fmt.Errorf("the %s set has %d quark and %d gluon jets (test_fraction %g of %d jets): a tagger needs both classes in both sets",
+				set.name, q, g, hp.Float("test_fraction"), jets.Jets.Len())
+		}
+	}
 	train, test := dataset(jets, expert, a.Train), dataset(jets, expert, a.Test)
 	models, err := tg.Train(ctx, plugin.TrainRequest{Params: n.step.Params, Seeds: derivedSeeds(n.step.Seed, hp.Int("seeds")), Train: train})
 	if err != nil {

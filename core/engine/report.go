@@ -22,6 +22,7 @@ func (e *Engine) writeReport(plan *workflow.Plan, nodes []*node, res *RunResult)
 		run.Notes = append(run.Notes, plan.Description)
 	}
 	taggers := map[string]*report.Tagger{}
+	var groups []string // tagger groups in order of first appearance
 	for _, n := range nodes {
 		var params map[string]any
 		json.Unmarshal(n.step.Params.JSON(), &params)
@@ -34,7 +35,11 @@ func (e *Engine) writeReport(plan *workflow.Plan, nodes []*node, res *RunResult)
 		case *DistancesArtifact:
 			run.Distances = append(run.Distances, distancesSection(n.step.Name, a))
 		case *ScoresArtifact:
-			run.Smearing = append(run.Smearing, smearingSection(n.step.Name, n.step.PluginName, a))
+			sm := smearingSection(n.step.Name, n.step.PluginName, a)
+			if n.step.HostParams.Has("confidence") {
+				sm.BandLevel = n.step.HostParams.Float("confidence")
+			}
+			run.Smearing = append(run.Smearing, sm)
 		case *FitArtifact:
 			run.Extremes = append(run.Extremes, extremesSection(n.step.Name, a))
 		case *ModelArtifact:
@@ -42,7 +47,7 @@ func (e *Engine) writeReport(plan *workflow.Plan, nodes []*node, res *RunResult)
 			if !ok {
 				t = &report.Tagger{Step: n.step.Group, Plugin: n.step.PluginName}
 				taggers[n.step.Group] = t
-				run.Taggers = append(run.Taggers, report.Tagger{})
+				groups = append(groups, n.step.Group)
 			}
 			t.Variants = append(t.Variants, taggerVariant(n.step.Name, a))
 			if name, auc := a.BestSingle(); name != "" {
@@ -52,15 +57,8 @@ func (e *Engine) writeReport(plan *workflow.Plan, nodes []*node, res *RunResult)
 			run.Relevance = append(run.Relevance, relevanceSection(n.step.Name, n.step.Params, a))
 		}
 	}
-	// Taggers were collected by group in order of first appearance.
-	k := 0
-	seen := map[string]bool{}
-	for _, n := range nodes {
-		if _, ok := n.art.(*ModelArtifact); ok && !seen[n.step.Group] {
-			seen[n.step.Group] = true
-			run.Taggers[k] = *taggers[n.step.Group]
-			k++
-		}
+	for _, g := range groups {
+		run.Taggers = append(run.Taggers, *taggers[g])
 	}
 	dir := plan.Output
 	if _, err := report.Write(dir, run); err != nil {
@@ -77,29 +75,15 @@ func unitOf(normalized bool) string {
 }
 
 func distancesSection(step string, a *DistancesArtifact) report.Distances {
-	s := report.Distances{Step: step, Metric: a.Metric, Unit: unitOf(a.Normalized)}
-	if a.Pairs != nil {
-		d, _ := a.Pairs.Floats("distance")
-		kind := a.Pairs.Col("pair").String
-		for i, x := range d {
-			switch kind[i] {
-			case "qq":
-				s.QQ = append(s.QQ, x)
-			case "gg":
-				s.GG = append(s.GG, x)
-			case "qg":
-				s.QG = append(s.QG, x)
-			}
-		}
-	}
-	return s
+	byKind := a.pairsByKind()
+	return report.Distances{Step: step, Metric: a.Metric, Unit: unitOf(a.Normalized),
+		QQ: byKind["qq"], GG: byKind["gg"], QG: byKind["qg"]}
 }
 
 func smearingSection(step, smearer string, a *ScoresArtifact) report.Smearing {
 	s := report.Smearing{
 		Step: step, Smearer: smearer, Input: a.Input, Metric: a.Metric, MetricUnit: unitOf(a.Normalized),
 		Axis: a.Axis, Mode: a.Mode, Biased: a.Biased, BiasNote: a.BiasNote, Queries: len(a.Queries),
-		BandLevel: 0.68,
 	}
 	if a.Normalized {
 		s.GeVScale = a.GeVScale

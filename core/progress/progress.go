@@ -23,6 +23,7 @@ type Sink struct {
 	active map[string]*state
 	drawn  bool // a bar line is on screen (tty)
 	last   time.Time
+	width  int // terminal columns; 0 = unknown (bar line not truncated)
 }
 
 type state struct {
@@ -39,6 +40,24 @@ func New(w io.Writer, tty bool, interval time.Duration) *Sink {
 		interval = 5 * time.Second
 	}
 	return &Sink{w: w, tty: tty, interval: interval, now: time.Now, active: map[string]*state{}}
+}
+
+// SetWidth sets the terminal width in columns. The bar line is cut to fit
+// it: a wrapped line could not be redrawn in place.
+func (s *Sink) SetWidth(cols int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.width = cols
+}
+
+// Write prints p as permanent lines (for example plugin log output sharing
+// the terminal), clearing and then redrawing the bar around them so the two
+// never mix on one line. It is safe for concurrent use.
+func (s *Sink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.printLocked(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // Start announces a step.
@@ -127,7 +146,11 @@ func (s *Sink) drawLocked() {
 		st := s.active[n]
 		parts[i] = n + " " + bar(st, now)
 	}
-	fmt.Fprint(s.w, "\r\033[K"+strings.Join(parts, " │ "))
+	line := strings.Join(parts, " │ ")
+	if r := []rune(line); s.width > 1 && len(r) > s.width-1 {
+		line = string(r[:s.width-2]) + "…"
+	}
+	fmt.Fprint(s.w, "\r\033[K"+line)
 	s.drawn = true
 }
 

@@ -3,9 +3,11 @@ package progress
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestPlainLines(t *testing.T) {
@@ -41,5 +43,29 @@ func TestTTYBar(t *testing.T) {
 	s.Update("distances", 10, 10, "")
 	if !strings.Contains(b.String(), "100%") || !strings.Contains(b.String(), "\r\033[K") {
 		t.Fatalf("no bar drawn: %q", b.String())
+	}
+}
+
+// The bar line never exceeds the terminal width (a wrapped line cannot be
+// redrawn in place), and text written through the sink gets lines of its
+// own instead of landing after the bar.
+func TestTTYWidthAndWrites(t *testing.T) {
+	var b bytes.Buffer
+	s := New(&b, true, 0)
+	s.SetWidth(40)
+	s.Start("knn@k=3", "smearer knn")
+	s.Start("knn@k=5", "smearer knn")
+	s.Update("knn@k=3", 5, 10, "")
+	fmt.Fprintf(s, "plugin: a log line\n")
+	out := b.String()
+	for _, seg := range strings.Split(out, "\r\033[K") {
+		for _, line := range strings.Split(seg, "\n") {
+			if n := utf8.RuneCountInString(line); n > 39 {
+				t.Errorf("line of %d columns on a 40-column terminal: %q", n, line)
+			}
+		}
+	}
+	if !strings.Contains(out, "\r\033[Kplugin: a log line\n") {
+		t.Errorf("log line not printed on a cleared line of its own: %q", out)
 	}
 }
