@@ -1,8 +1,9 @@
-// Four-chain SEMD sweep kernel for amd64 (called by sweepFast in
-// kernel_amd64.go). Its portable equivalent is sweepGo in kernel.go; the
-// tests require both to give bit-identical results, so change them together.
-// The eight steps of the loop body are the same block with the registers of
-// each chain substituted.
+// Four-chain SEMD sweep kernel for amd64 with AVX and FMA (called by
+// sweepFast in kernel_amd64.go when the CPU has both). Its portable
+// equivalent is sweepGo in kernel.go; the tests require both to give
+// bit-identical results, so change them together. The eight steps of the
+// loop body are the same block with the registers of each chain
+// substituted (generated, then committed: keep them identical).
 
 //go:build amd64 && !purego
 
@@ -14,10 +15,14 @@
 // chain k has its A and B pointers in (SI, R10), (DI, R11), (R8, R12),
 // (R9, R13); its previous breakpoint t and the new breakpoint c alternate
 // between two X registers from one step to the next (so t needs no update),
-// and its sum is in X4, X7, X10, X13. Per segment: load both breakpoints as
-// integers (non-negative float64 bit patterns order like the values),
-// compare, advance the pointer of the smaller with a conditional move
-// (no branch), and add (c - t)·(ω_a - ω_b)² to the chain's sum.
+// and its sum is in X4, X7, X10, X13. Per segment (12 instructions):
+// compare the two breakpoints as integers (non-negative float64 bit
+// patterns order like the values; an integer compare is on the
+// loop-carried path, a float compare would lengthen it), take their
+// minimum c with MINSD, advance the pointer of the smaller with a
+// conditional move (no branch; A first on ties), and add
+// ((c − t)·(ω_a − ω_b))·(ω_a − ω_b) to the chain's sum with one fused
+// multiply-add.
 TEXT ·sweep4(SB), NOSPLIT, $0-16
 	MOVQ    st+0(FP), AX
 	MOVQ    n+8(FP), R14
@@ -43,140 +48,116 @@ TEXT ·sweep4(SB), NOSPLIT, $0-16
 loop:
 	// chain 0, even step
 	MOVQ    (SI), AX
-	MOVQ    (R10), BX
+	CMPQ    AX, (R10)
+	MOVQ    AX, X3
+	MINSD   (R10), X3
 	MOVSD   8(SI), X0
 	SUBSD   8(R10), X0
 	LEAQ    16(SI), CX
 	LEAQ    16(R10), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, SI
 	CMOVQHI DX, R10
-	CMOVQHI BX, AX
-	MOVQ    AX, X3
-	MOVAPS  X3, X1
-	SUBSD   X2, X1
+	VSUBSD  X2, X3, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X4
+	VFMADD231SD X0, X1, X4
 	// chain 1, even step
 	MOVQ    (DI), AX
-	MOVQ    (R11), BX
+	CMPQ    AX, (R11)
+	MOVQ    AX, X6
+	MINSD   (R11), X6
 	MOVSD   8(DI), X0
 	SUBSD   8(R11), X0
 	LEAQ    16(DI), CX
 	LEAQ    16(R11), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, DI
 	CMOVQHI DX, R11
-	CMOVQHI BX, AX
-	MOVQ    AX, X6
-	MOVAPS  X6, X1
-	SUBSD   X5, X1
+	VSUBSD  X5, X6, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X7
+	VFMADD231SD X0, X1, X7
 	// chain 2, even step
 	MOVQ    (R8), AX
-	MOVQ    (R12), BX
+	CMPQ    AX, (R12)
+	MOVQ    AX, X9
+	MINSD   (R12), X9
 	MOVSD   8(R8), X0
 	SUBSD   8(R12), X0
 	LEAQ    16(R8), CX
 	LEAQ    16(R12), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, R8
 	CMOVQHI DX, R12
-	CMOVQHI BX, AX
-	MOVQ    AX, X9
-	MOVAPS  X9, X1
-	SUBSD   X8, X1
+	VSUBSD  X8, X9, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X10
+	VFMADD231SD X0, X1, X10
 	// chain 3, even step
 	MOVQ    (R9), AX
-	MOVQ    (R13), BX
+	CMPQ    AX, (R13)
+	MOVQ    AX, X12
+	MINSD   (R13), X12
 	MOVSD   8(R9), X0
 	SUBSD   8(R13), X0
 	LEAQ    16(R9), CX
 	LEAQ    16(R13), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, R9
 	CMOVQHI DX, R13
-	CMOVQHI BX, AX
-	MOVQ    AX, X12
-	MOVAPS  X12, X1
-	SUBSD   X11, X1
+	VSUBSD  X11, X12, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X13
+	VFMADD231SD X0, X1, X13
 	// chain 0, odd step
 	MOVQ    (SI), AX
-	MOVQ    (R10), BX
+	CMPQ    AX, (R10)
+	MOVQ    AX, X2
+	MINSD   (R10), X2
 	MOVSD   8(SI), X0
 	SUBSD   8(R10), X0
 	LEAQ    16(SI), CX
 	LEAQ    16(R10), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, SI
 	CMOVQHI DX, R10
-	CMOVQHI BX, AX
-	MOVQ    AX, X2
-	MOVAPS  X2, X1
-	SUBSD   X3, X1
+	VSUBSD  X3, X2, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X4
+	VFMADD231SD X0, X1, X4
 	// chain 1, odd step
 	MOVQ    (DI), AX
-	MOVQ    (R11), BX
+	CMPQ    AX, (R11)
+	MOVQ    AX, X5
+	MINSD   (R11), X5
 	MOVSD   8(DI), X0
 	SUBSD   8(R11), X0
 	LEAQ    16(DI), CX
 	LEAQ    16(R11), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, DI
 	CMOVQHI DX, R11
-	CMOVQHI BX, AX
-	MOVQ    AX, X5
-	MOVAPS  X5, X1
-	SUBSD   X6, X1
+	VSUBSD  X6, X5, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X7
+	VFMADD231SD X0, X1, X7
 	// chain 2, odd step
 	MOVQ    (R8), AX
-	MOVQ    (R12), BX
+	CMPQ    AX, (R12)
+	MOVQ    AX, X8
+	MINSD   (R12), X8
 	MOVSD   8(R8), X0
 	SUBSD   8(R12), X0
 	LEAQ    16(R8), CX
 	LEAQ    16(R12), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, R8
 	CMOVQHI DX, R12
-	CMOVQHI BX, AX
-	MOVQ    AX, X8
-	MOVAPS  X8, X1
-	SUBSD   X9, X1
+	VSUBSD  X9, X8, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X10
+	VFMADD231SD X0, X1, X10
 	// chain 3, odd step
 	MOVQ    (R9), AX
-	MOVQ    (R13), BX
+	CMPQ    AX, (R13)
+	MOVQ    AX, X11
+	MINSD   (R13), X11
 	MOVSD   8(R9), X0
 	SUBSD   8(R13), X0
 	LEAQ    16(R9), CX
 	LEAQ    16(R13), DX
-	CMPQ    AX, BX
 	CMOVQLS CX, R9
 	CMOVQHI DX, R13
-	CMOVQHI BX, AX
-	MOVQ    AX, X11
-	MOVAPS  X11, X1
-	SUBSD   X12, X1
+	VSUBSD  X12, X11, X1
 	MULSD   X0, X1
-	MULSD   X0, X1
-	ADDSD   X1, X13
+	VFMADD231SD X0, X1, X13
 	DECQ    R14
 	JNZ     loop
 

@@ -16,7 +16,7 @@ import (
 )
 
 // Version is the plugin version.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Metric is the semd metric plugin. The zero value is ready to use.
 type Metric struct{}

@@ -547,7 +547,7 @@ func TestHostParams(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	info := metrictest.CheckInfo(t, New())
-	if !info.Has(plugin.CapExact) || !info.Has(plugin.CapLowerBound) || info.Version != "0.1.0" {
+	if !info.Has(plugin.CapExact) || !info.Has(plugin.CapLowerBound) || info.Version != Version {
 		t.Errorf("info = %+v", info)
 	}
 	if _, err := plugin.NewRegistry(New()); err != nil {
