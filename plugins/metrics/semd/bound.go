@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/smearflow/smearflow/core/plugin"
 )
@@ -32,10 +34,25 @@ func (s *Space) lowerBound() (*plugin.Embedding, error) {
 	k := s.opt.BoundBins
 	n := s.Len()
 	emb := &plugin.Embedding{Dim: k, Vectors: make([]float64, n*k), Residuals: make([]float64, n), Orthogonal: true, Monotone: true}
-	integ, mean := make([]float64, k), make([]float64, k)
-	for i := 0; i < n; i++ {
-		emb.Residuals[i] = binAverages(s.spectrum(i), s.total[i], emb.Vectors[i*k:(i+1)*k], integ, mean)
+	// Jets in parallel, each written to its own rows: the result does not
+	// depend on the number of workers.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers(n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			integ, mean := make([]float64, k), make([]float64, k)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				emb.Residuals[i] = binAverages(s.spectrum(i), s.total[i], emb.Vectors[i*k:(i+1)*k], integ, mean)
+			}
+		}()
 	}
+	wg.Wait()
 	return emb, nil
 }
 

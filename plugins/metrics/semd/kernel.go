@@ -53,9 +53,9 @@ func chainLen(segs int) int {
 }
 
 // sweepGo computes the same integral as sweepPlain, faster: the merged
-// sequence of the na+nb-1 segments is cut into four equal parts by a
-// merge-path binary search on the diagonal (split), and the four parts are
-// swept together in one loop, branch-free (the data-dependent choice of
+// sequence of the na+nb-1 segments is cut into four equal parts by
+// merge-path binary searches on the diagonal (splits3), and the four parts
+// are swept together in one loop, branch-free (the data-dependent choice of
 // which pointer advances is arithmetic, not a jump, so there are no branch
 // mispredictions, and the four independent dependency chains overlap in
 // the CPU). It differs from sweepPlain only in the summation order and in
@@ -71,9 +71,10 @@ func sweepGo(a, b []entry) float64 {
 		return acc
 	}
 	ia0, ib0, t0 := 0, 0, 0.0
-	ia1, ib1, t1 := split(a, b, l)
-	ia2, ib2, t2 := split(a, b, 2*l)
-	ia3, ib3, t3 := split(a, b, 3*l)
+	ia, ib, t := splits3(a, b, l)
+	ia1, ib1, t1 := ia[0], ib[0], t[0]
+	ia2, ib2, t2 := ia[1], ib[1], t[1]
+	ia3, ib3, t3 := ia[2], ib[2], t[2]
 	var s0, s1, s2, s3 float64
 	for k := 0; k < l; k++ {
 		// Chain 0.
@@ -155,13 +156,67 @@ func split(a, b []entry, diag int) (ia, ib int, t float64) {
 		base += b2i(le(a[base].c, b[diag-base-1].c))
 	}
 	ia, ib = base, diag-base
+	return ia, ib, splitTime(a, b, ia, ib)
+}
+
+// splits3 returns split(a, b, l), split(a, b, 2l) and split(a, b, 3l):
+// the same three binary searches advanced in lockstep, so that when the
+// spectra are not in cache (scattered pairs of a large dataset) their
+// memory accesses overlap instead of waiting for one another.
+func splits3(a, b []entry, l int) (ia, ib [3]int, t [3]float64) {
+	na, nb := len(a)-1, len(b)-1
+	le := func(x, y float64) bool { return math.Float64bits(x) <= math.Float64bits(y) }
+	d0, d1, d2 := l, 2*l, 3*l
+	b0, b1, b2 := max(0, d0-nb), max(0, d1-nb), max(0, d2-nb)
+	n0, n1, n2 := min(d0, na)-b0, min(d1, na)-b1, min(d2, na)-b2
+	for n0 > 1 || n1 > 1 || n2 > 1 {
+		if n0 > 1 {
+			h := n0 >> 1
+			x := b0 + h
+			b0 += h & -b2i(le(a[x-1].c, b[d0-x].c))
+			n0 -= h
+		}
+		if n1 > 1 {
+			h := n1 >> 1
+			x := b1 + h
+			b1 += h & -b2i(le(a[x-1].c, b[d1-x].c))
+			n1 -= h
+		}
+		if n2 > 1 {
+			h := n2 >> 1
+			x := b2 + h
+			b2 += h & -b2i(le(a[x-1].c, b[d2-x].c))
+			n2 -= h
+		}
+	}
+	if n0 > 0 {
+		b0 += b2i(le(a[b0].c, b[d0-b0-1].c))
+	}
+	if n1 > 0 {
+		b1 += b2i(le(a[b1].c, b[d1-b1-1].c))
+	}
+	if n2 > 0 {
+		b2 += b2i(le(a[b2].c, b[d2-b2-1].c))
+	}
+	ia = [3]int{b0, b1, b2}
+	for k, d := range [3]int{d0, d1, d2} {
+		ib[k] = d - ia[k]
+		t[k] = splitTime(a, b, ia[k], ib[k])
+	}
+	return ia, ib, t
+}
+
+// splitTime returns the last of the breakpoints a[:ia].c and b[:ib].c (0
+// if there are none): the sweep's t after them.
+func splitTime(a, b []entry, ia, ib int) float64 {
+	t := 0.0
 	if ia > 0 {
 		t = a[ia-1].c
 	}
 	if ib > 0 && b[ib-1].c > t {
 		t = b[ib-1].c
 	}
-	return ia, ib, t
+	return t
 }
 
 // b2i converts a bool to 0 or 1 without a branch.

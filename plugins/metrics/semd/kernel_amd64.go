@@ -36,15 +36,15 @@ func sweepFast(a, b []entry) float64 {
 	if l == 0 || !hasKernel {
 		return sweepGo(a, b)
 	}
-	var st chains
-	for k := 0; k < 4; k++ {
-		ia, ib, t := split(a, b, k*l)
-		st.pa[k], st.pb[k], st.t[k] = &a[ia], &b[ib], t
+	st := chains{pa: [4]*entry{&a[0]}, pb: [4]*entry{&b[0]}}
+	ia, ib, t := splits3(a, b, l)
+	for k := 1; k < 4; k++ {
+		st.pa[k], st.pb[k], st.t[k] = &a[ia[k-1]], &b[ib[k-1]], t[k-1]
 	}
 	sweep4(&st, l/2)
 	// The last chain carries on alone where it stopped.
-	ia := int((uintptr(unsafe.Pointer(st.pa[3])) - uintptr(unsafe.Pointer(&a[0]))) / unsafe.Sizeof(entry{}))
-	ib := int((uintptr(unsafe.Pointer(st.pb[3])) - uintptr(unsafe.Pointer(&b[0]))) / unsafe.Sizeof(entry{}))
-	rest, _, _, _ := run1(a, b, ia, ib, st.t[3], segs-4*l)
+	ia3 := int((uintptr(unsafe.Pointer(st.pa[3])) - uintptr(unsafe.Pointer(&a[0]))) / unsafe.Sizeof(entry{}))
+	ib3 := int((uintptr(unsafe.Pointer(st.pb[3])) - uintptr(unsafe.Pointer(&b[0]))) / unsafe.Sizeof(entry{}))
+	rest, _, _, _ := run1(a, b, ia3, ib3, st.t[3], segs-4*l)
 	return (st.s[0] + st.s[1]) + (st.s[2] + st.s[3]) + rest
 }

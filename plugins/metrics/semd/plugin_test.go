@@ -332,6 +332,14 @@ func TestSplitMatchesSequentialState(t *testing.T) {
 			if sa != ia || sb != ib || st != tt {
 				t.Fatalf("trial %d diag %d: split (%d, %d, %v), sequential (%d, %d, %v)", trial, d, sa, sb, st, ia, ib, tt)
 			}
+			if 3*d <= segs {
+				ja, jb, jt := splits3(a, b, d)
+				for k := range 3 {
+					if sa, sb, st := split(a, b, (k+1)*d); ja[k] != sa || jb[k] != sb || jt[k] != st {
+						t.Fatalf("trial %d: splits3(%d)[%d] = (%d, %d, %v), split = (%d, %d, %v)", trial, d, k, ja[k], jb[k], jt[k], sa, sb, st)
+					}
+				}
+			}
 			_, ia, ib, tt = run1(a, b, ia, ib, tt, 1)
 		}
 	}
