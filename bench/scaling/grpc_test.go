@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,9 +20,10 @@ import (
 // full matrix by tiles, and the pruned leave-one-out ball smearing — once
 // with the metric in process and once served by an external plugin binary
 // over gRPC, on the same jets (SMEARFLOW_SCALING_GRPC_N, default 1000;
-// the target is N = 4000), and reports the time ratios.
+// the target is N = 4000), alternating b.N times, and reports the
+// medians and their ratios.
 //
-//	SMEARFLOW_SCALING_GRPC_N=4000 go test -run X -bench GRPC -benchtime 1x ./bench/scaling/
+//	SMEARFLOW_SCALING_GRPC_N=4000 go test -run X -bench GRPC -benchtime 5x ./bench/scaling/
 func BenchmarkGRPCvsInProcess(b *testing.B) {
 	n := envInt(b, "SMEARFLOW_SCALING_GRPC_N", 1000)
 	ctx := context.Background()
@@ -64,18 +66,28 @@ func BenchmarkGRPCvsInProcess(b *testing.B) {
 		}
 		return matrix, time.Since(t0), res.PerPoint[res.Best()].AUC
 	}
+	// Alternate in process and over gRPC b.N times and report medians, so
+	// that a busy moment of a shared machine does not decide the ratio.
+	var lms, lss, rms, rss []float64
 	for i := 0; i < b.N; i++ {
 		lm, ls, la := step(local)
 		rm, rs, ra := step(remote)
 		if la != ra {
 			b.Fatalf("AUC in process %v, over gRPC %v", la, ra)
 		}
-		b.ReportMetric(lm.Seconds(), "matrix_inproc_s")
-		b.ReportMetric(rm.Seconds(), "matrix_grpc_s")
-		b.ReportMetric(rm.Seconds()/lm.Seconds(), "matrix_grpc/inproc")
-		b.ReportMetric(ls.Seconds(), "pruned_inproc_s")
-		b.ReportMetric(rs.Seconds(), "pruned_grpc_s")
-		b.ReportMetric(rs.Seconds()/ls.Seconds(), "pruned_grpc/inproc")
+		lms, lss = append(lms, lm.Seconds()), append(lss, ls.Seconds())
+		rms, rss = append(rms, rm.Seconds()), append(rss, rs.Seconds())
 	}
+	med := func(x []float64) float64 {
+		slices.Sort(x)
+		return (x[(len(x)-1)/2] + x[len(x)/2]) / 2
+	}
+	lm, ls, rm, rs := med(lms), med(lss), med(rms), med(rss)
+	b.ReportMetric(lm, "matrix_inproc_s")
+	b.ReportMetric(rm, "matrix_grpc_s")
+	b.ReportMetric(rm/lm, "matrix_grpc/inproc")
+	b.ReportMetric(ls, "pruned_inproc_s")
+	b.ReportMetric(rs, "pruned_grpc_s")
+	b.ReportMetric(rs/ls, "pruned_grpc/inproc")
 	_ = os.Remove(bin)
 }

@@ -59,8 +59,12 @@ type Config struct {
 	// not overlap.
 	Queries, Reference []int
 
-	TileSize  int // tile edge in jets; 0 = 256
-	Workers   int // goroutines computing tiles; 0 = GOMAXPROCS
+	TileSize int // tile edge in jets; 0 = 256
+	// Workers is the number of goroutines computing tiles; 0 =
+	// GOMAXPROCS. A space served by another process (plugin.OutOfProcess)
+	// gets twice as many, so that the cores stay busy while tiles wait
+	// for the plugin's answers.
+	Workers   int
 	BatchSize int // queries per emitted NeighborBatch; 0 = 4096
 	// MaxOutstanding bounds the tiles held at once (computing or waiting
 	// for their turn to be folded into the summaries); 0 = 4×Workers+2.
@@ -71,6 +75,14 @@ type Config struct {
 	// Prune selects the pruned exact pass ("" = PruneAuto: whenever the
 	// space has a lower-bound embedding and the request allows it).
 	Prune Prune
+}
+
+// tileWorkers is the number of goroutines computing tiles of space.
+func (c Config) tileWorkers(space plugin.Space) int {
+	if r, ok := space.(plugin.OutOfProcess); ok && r.OutOfProcess() {
+		return 2 * c.Workers
+	}
+	return c.Workers
 }
 
 func (c Config) withDefaults() Config {

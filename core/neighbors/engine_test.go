@@ -409,3 +409,36 @@ func TestMatrixSpaceValidation(t *testing.T) {
 		}
 	}
 }
+
+// remoteLine is a line space that says it is served by another process.
+type remoteLine struct{ *lineSpace }
+
+func (remoteLine) OutOfProcess() bool { return true }
+
+// TestOutOfProcessWorkers: a space served by another process gets twice
+// the tile workers (its calls wait rather than compute), with the same
+// results.
+func TestOutOfProcessWorkers(t *testing.T) {
+	space, labels, _ := randomLine(120, 5, false)
+	cfg := neighbors.Config{Mode: neighbors.LOO, TileSize: 16, Workers: 3}
+	run := func(sp plugin.Space) (*neighbors.NN, *neighbors.Stats) {
+		t.Helper()
+		setup, err := neighbors.Prepare(sp.Len(), labels, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nn, st, err := neighbors.Nearest(context.Background(), sp, setup, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nn, st
+	}
+	local, stl := run(space)
+	remote, str := run(remoteLine{space})
+	if stl.Workers != 3 || str.Workers != 6 {
+		t.Errorf("tile workers: in process %d (want 3), out of process %d (want 6)", stl.Workers, str.Workers)
+	}
+	if !slices.Equal(local.Dist, remote.Dist) {
+		t.Error("nearest-neighbour distances differ with more workers")
+	}
+}

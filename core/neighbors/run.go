@@ -85,7 +85,7 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		m = max(m, len(p.cols))
 	}
 	ts := max(1, min(cfg.TileSize, m))
-	sc := &scheduler{space: space, rows: p.rows, cols: p.cols, workers: cfg.Workers, maxOut: cfg.MaxOutstanding, tileSize: ts, what: what}
+	sc := &scheduler{space: space, rows: p.rows, cols: p.cols, workers: cfg.tileWorkers(space), maxOut: max(cfg.MaxOutstanding, cfg.tileWorkers(space)), tileSize: ts, what: what}
 	if p.sym {
 		sc.cols = p.rows
 		sc.tiles, sc.nblocks = symmetricTiles(len(p.rows), ts)
@@ -110,8 +110,8 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		}
 	}
 	if sc.prune != nil && s.nn && s.radii == nil && s.k == 0 && s.listR == 0 {
-		st := &Stats{Jets: space.Len(), Queries: p.slots(), TileSize: ts, Workers: cfg.Workers, PruneNote: note}
-		if err := sweepNearest(ctx, space, sc.prune.b, p, sc.cols, s, cfg.Workers, st); err != nil {
+		st := &Stats{Jets: space.Len(), Queries: p.slots(), TileSize: ts, Workers: cfg.tileWorkers(space), PruneNote: note}
+		if err := sweepNearest(ctx, space, sc.prune.b, p, sc.cols, s, cfg.tileWorkers(space), st); err != nil {
 			return nil, err
 		}
 		st.SummaryBytes = s.bytes()
@@ -131,7 +131,7 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		return nil, err
 	}
 	st := &Stats{Jets: space.Len(), Queries: p.slots(), Pairs: sc.totalPairs, Candidates: sc.totalPairs, Tiles: len(sc.tiles), TileSize: ts,
-		Workers: cfg.Workers, SummaryBytes: s.bytes(), TileBytes: sc.tileBytes, PruneNote: note}
+		Workers: cfg.tileWorkers(space), SummaryBytes: s.bytes(), TileBytes: sc.tileBytes, PruneNote: note}
 	if sc.prune != nil {
 		sc.prune.stats(st)
 	}
@@ -285,7 +285,7 @@ func FullMatrix(ctx context.Context, space plugin.Space, cfg Config) ([]float64,
 	out := make([]float64, n*n)
 	rows := iota32(n)
 	ts := max(1, min(cfg.TileSize, n))
-	sc := &scheduler{space: space, rows: rows, cols: rows, workers: cfg.Workers, maxOut: cfg.MaxOutstanding, tileSize: ts, what: "distance matrix"}
+	sc := &scheduler{space: space, rows: rows, cols: rows, workers: cfg.tileWorkers(space), maxOut: max(cfg.MaxOutstanding, cfg.tileWorkers(space)), tileSize: ts, what: "distance matrix"}
 	sc.tiles, sc.nblocks = symmetricTiles(n, ts)
 	for k := range sc.tiles {
 		sc.tiles[k].nkeys = 0 // no ordering needed: tiles write disjoint entries

@@ -81,6 +81,14 @@ type LowerBounder interface {
 	LowerBound(ctx context.Context) (*Embedding, error)
 }
 
+// OutOfProcess is implemented by spaces served by another process (the
+// gRPC shims of external plugins). Their calls wait for the other process
+// instead of using a core of this one, so a host may keep more of them in
+// flight than it has cores.
+type OutOfProcess interface {
+	OutOfProcess() bool
+}
+
 // Embedding is the lower-bound embedding of a LowerBounder.
 type Embedding struct {
 	Dim       int

@@ -310,6 +310,10 @@ type spaceProxy struct {
 
 func (s *spaceProxy) Len() int { return s.n }
 
+// OutOfProcess implements plugin.OutOfProcess: the space lives in the
+// plugin process.
+func (s *spaceProxy) OutOfProcess() bool { return true }
+
 func (s *spaceProxy) Block(ctx context.Context, rows, cols plugin.Range, out []float64) error {
 	if rows.Len() < 0 || cols.Len() < 0 || len(out) != rows.Len()*cols.Len() {
 		return fmt.Errorf("%s (%s): Block: rows %v and cols %v need an output of %d values, got %d",
