@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -294,7 +295,7 @@ func (p *metricProxy) Prepare(ctx context.Context, req plugin.MetricRequest) (pl
 		func(r *pb.PrepareResponse) plugin.Space {
 			s := &spaceProxy{p: p.proxy, session: r.Session, n: int(r.Len)}
 			if r.LowerBound {
-				return &lowerBoundSpace{s}
+				return &lowerBoundSpace{spaceProxy: s}
 			}
 			return s
 		})
@@ -356,14 +357,35 @@ func (s *spaceProxy) Close() error {
 }
 
 // lowerBoundSpace is a spaceProxy whose remote space is a LowerBounder.
-type lowerBoundSpace struct{ *spaceProxy }
+// The embedding is fetched once (it is N×K floats: 800 MB for 100 000
+// jets and K = 1024) and shared by every caller, as LowerBounder allows;
+// a failed fetch is retried by the next call.
+type lowerBoundSpace struct {
+	*spaceProxy
+	mu  sync.Mutex
+	emb *plugin.Embedding
+}
 
 func (s *lowerBoundSpace) LowerBound(ctx context.Context) (*plugin.Embedding, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.emb != nil {
+		return s.emb, nil
+	}
 	resp, err := unary[pb.EmbeddingResponse](ctx, s.p, methodLowerBound, &pb.SessionRequest{Session: s.session})
 	if err != nil {
 		return nil, err
 	}
-	return embeddingFromPB(resp.Embedding), nil
+	s.emb = embeddingFromPB(resp.Embedding)
+	return s.emb, nil
+}
+
+// Close drops the cached embedding and closes the remote space.
+func (s *lowerBoundSpace) Close() error {
+	s.mu.Lock()
+	s.emb = nil
+	s.mu.Unlock()
+	return s.spaceProxy.Close()
 }
 
 // invoke runs a method whose request carries parameters: it encodes

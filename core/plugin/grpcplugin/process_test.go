@@ -129,6 +129,13 @@ func TestLaunchServesEveryCall(t *testing.T) {
 	if err != nil || emb.Dim != 1 || len(emb.Vectors) != 20 || emb.Vectors[3] != 2*jets.Jet(3).SumPt() {
 		t.Errorf("LowerBound = %+v, %v", emb, err)
 	}
+	// The embedding crosses the wire once; later calls share it.
+	if again, err := lb.LowerBound(ctx); err != nil || again != emb {
+		t.Errorf("second LowerBound: %p (first %p), %v", again, emb, err)
+	}
+	if _, is := sp.(plugin.OutOfProcess); !is {
+		t.Error("a space served by a plugin process is not plugin.OutOfProcess")
+	}
 	if err := sp.Close(); err != nil {
 		t.Fatal(err)
 	}
