@@ -27,7 +27,7 @@ var hasKernel = cpu.X86.HasAVX && cpu.X86.HasFMA
 
 // sweepFast computes SEMD² like sweepGo, bit for bit, with the four chains
 // in hand-written amd64 assembly (conditional moves, one fused
-// multiply-add, no spills: 12 instructions per segment). Without AVX and
+// multiply-add, no spills: 13 instructions per segment). Without AVX and
 // FMA it is sweepGo.
 func sweepFast(a, b []entry) float64 {
 	na, nb := len(a)-1, len(b)-1

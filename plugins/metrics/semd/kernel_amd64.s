@@ -15,7 +15,7 @@
 // chain k has its A and B pointers in (SI, R10), (DI, R11), (R8, R12),
 // (R9, R13); its previous breakpoint t and the new breakpoint c alternate
 // between two X registers from one step to the next (so t needs no update),
-// and its sum is in X4, X7, X10, X13. Per segment (12 instructions):
+// and its sum is in X4, X7, X10, X13. Per segment (13 instructions):
 // compare the two breakpoints as integers (non-negative float64 bit
 // patterns order like the values; an integer compare is on the
 // loop-carried path, a float compare would lengthen it), take their
