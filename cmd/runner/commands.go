@@ -218,6 +218,9 @@ func keyResult(st engine.StepResult) string {
 		if g, ok := s["best_eps_gev"]; ok {
 			line += fmt.Sprintf(" (%s GeV)", num("%.3g", g))
 		}
+		if r, ok := s["best_k_radius"]; ok {
+			line += fmt.Sprintf(" (median k-th-neighbour distance %s)", num("%.4g", r))
+		}
 		if _, biased := s["biased"]; biased {
 			line += " [biased: leave-one-out]"
 		}

@@ -27,6 +27,8 @@ func TestKeyResult(t *testing.T) {
 			"m on 2 jets, median nearest-neighbour distance inf"},
 		{"finite", engine.StepResult{Kind: "smearer", Status: "ok", Summary: map[string]any{"axis": "k", "best_auc": 0.75, "best_k": 3.0}},
 			"best AUC 0.7500 at k = 3"},
+		{"knn radius", engine.StepResult{Kind: "smearer", Status: "ok", Summary: map[string]any{"axis": "k", "best_auc": 0.75, "best_k": 3.0, "best_k_radius": 0.0123}},
+			"best AUC 0.7500 at k = 3 (median k-th-neighbour distance 0.0123)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := keyResult(tc.st)

@@ -76,6 +76,10 @@ func (a *ScoresArtifact) Summary() map[string]any {
 	if a.Normalized && a.Axis == "eps" {
 		out["best_eps_gev"] = a.Points[a.Best] * a.GeVScale
 	}
+	if r, err := a.Table.Floats("median_k_radius"); err == nil {
+		out["median_k_radius"] = r
+		out["best_k_radius"] = r[a.Best]
+	}
 	return out
 }
 

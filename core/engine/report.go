@@ -101,10 +101,14 @@ func smearingSection(step, smearer string, a *ScoresArtifact) report.Smearing {
 	col := func(name string) []float64 { v, _ := a.Table.Floats(name); return v }
 	auc, lo, hi := col("auc"), col("auc_lo"), col("auc_hi")
 	rej, rlo, rhi, empty := col("rejection50"), col("rejection50_lo"), col("rejection50_hi"), col("empty")
+	kRadius := col("median_k_radius")
 	for p, x := range a.Points {
 		pt := report.SmearPoint{X: x, AUC: auc[p], AUCLo: lo[p], AUCHi: hi[p], Empty: empty[p]}
 		if rej != nil {
 			pt.Rejection, pt.RejectionLo, pt.RejectionHi = rej[p], rlo[p], rhi[p]
+		}
+		if kRadius != nil && !math.IsNaN(kRadius[p]) {
+			pt.Radius = kRadius[p]
 		}
 		s.Points = append(s.Points, pt)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -60,6 +61,12 @@ type PointResult struct {
 	Empty, Full         int
 	MeanCount           float64
 	ScoreOne, ScoreZero int
+	// KRadius is, on a k axis (kNN), the median over the queries of the
+	// distance to the k-th nearest reference jet (metric units; queries
+	// with fewer than k reference jets are left out; NaN if none has k):
+	// the radius at which kNN can be compared with smearers scanning a
+	// radius. 0 on other axes.
+	KRadius float64
 }
 
 // Result is the outcome of Smear: everything a scores artifact needs
@@ -77,6 +84,10 @@ type Result struct {
 	Scores []float64
 	Empty  []bool
 	Counts []float64
+	// kRadius holds, on a k axis, every query's distance to its k-th
+	// nearest reference jet at every point (query-major; NaN when the
+	// reference set is smaller than k), nil otherwise.
+	kRadius []float64
 	// PerPoint holds the AUC, rejection and population summaries.
 	PerPoint []PointResult
 	SigEff   float64
@@ -132,6 +143,12 @@ func Smear(ctx context.Context, space plugin.Space, labels []int8, weights []flo
 		}
 		copy(res.Scores[off*m:], sb.Scores)
 		copy(res.Empty[off*m:], sb.Empty)
+		if plan.Axis == "k" && b.KOffsets != nil {
+			if res.kRadius == nil {
+				res.kRadius = make([]float64, nq*m)
+			}
+			kthDistances(res.kRadius[off*m:(off+n)*m], b, plan.Points)
+		}
 		if sb.Counts != nil {
 			if res.Counts == nil {
 				if off != 0 {
@@ -201,6 +218,9 @@ func (res *Result) summarise(cfg SmearConfig) error {
 			if res.Counts != nil && nq > 0 {
 				pr.MeanCount = sumCount / float64(nq)
 			}
+			if res.kRadius != nil {
+				pr.KRadius = medianFinite(res.kRadius, p, m)
+			}
 			s, err := roc.New(res.Labels, col, res.Weights)
 			if err == nil {
 				pr.AUC, err = s.AUC()
@@ -232,6 +252,43 @@ func (res *Result) summarise(cfg SmearConfig) error {
 	return nil
 }
 
+// kthDistances writes into out (query-major, len(b.Queries)×len(ks)) each
+// query's distance to its k-th nearest reference jet for every k of ks
+// (NaN when its list is shorter than k). The lists are sorted by distance.
+func kthDistances(out []float64, b *plugin.NeighborBatch, ks []float64) {
+	m := len(ks)
+	for q := range b.Queries {
+		list := b.KList[b.KOffsets[q]:b.KOffsets[q+1]]
+		for p, kf := range ks {
+			k := int(kf)
+			out[q*m+p] = math.NaN()
+			if k >= 1 && k <= len(list) {
+				out[q*m+p] = list[k-1].Distance
+			}
+		}
+	}
+}
+
+// medianFinite returns the median of the non-NaN values of column p of the
+// query-major matrix v with m columns (NaN if there are none).
+func medianFinite(v []float64, p, m int) float64 {
+	var col []float64
+	for i := p; i < len(v); i += m {
+		if !math.IsNaN(v[i]) {
+			col = append(col, v[i])
+		}
+	}
+	if len(col) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(col)
+	h := len(col) / 2
+	if len(col)%2 == 1 {
+		return col[h]
+	}
+	return (col[h-1] + col[h]) / 2
+}
+
 // Best returns the index of the point with the highest AUC (the first one
 // on ties).
 func (res *Result) Best() int {
@@ -248,7 +305,7 @@ func (res *Result) Best() int {
 // after the axis, e.g. eps or k), auc, auc_lo, auc_hi, rejection50,
 // rejection50_lo, rejection50_hi (named rejection<percent> after the signal
 // efficiency), fpr_at, tpr_at, threshold_at, empty, full, mean_count,
-// n_score_1, n_score_0.
+// n_score_1, n_score_0, and on a k axis median_k_radius.
 func (res *Result) Table() *table.Table {
 	m := len(res.PerPoint)
 	col := func(f func(PointResult) float64) []float64 {
@@ -278,6 +335,9 @@ func (res *Result) Table() *table.Table {
 	t.AddFloat("mean_count", col(func(p PointResult) float64 { return p.MeanCount }))
 	t.AddFloat("n_score_1", col(func(p PointResult) float64 { return float64(p.ScoreOne) }))
 	t.AddFloat("n_score_0", col(func(p PointResult) float64 { return float64(p.ScoreZero) }))
+	if res.kRadius != nil {
+		t.AddFloat("median_k_radius", col(func(p PointResult) float64 { return p.KRadius }))
+	}
 	return t
 }
 

@@ -3,6 +3,7 @@ package neighbors_test
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,5 +141,73 @@ func TestConfigFromHostParams(t *testing.T) {
 	c, err = neighbors.SmearConfigFromHostParams(def, 1)
 	if err != nil || c.Mode != neighbors.KFold || c.Folds != 10 || c.Bootstrap.N != 200 || c.Bootstrap.Confidence != 0.68 || c.ShuffleFolds {
 		t.Errorf("defaults %+v, %v", c, err)
+	}
+}
+
+// kthSmearer scores with the quark fraction among the k nearest reference
+// jets (axis k), enough to check the host's k-th-neighbour radius.
+type kthSmearer struct{ ks []float64 }
+
+func (c *kthSmearer) Info() plugin.Info {
+	return plugin.Info{Kind: plugin.KindSmearer, Name: "kth", Version: "0.0.1", APIVersion: plugin.APIVersion}
+}
+
+func (c *kthSmearer) Plan(plugin.Params) (plugin.SmearPlan, error) {
+	return plugin.SmearPlan{Axis: "k", Points: c.ks, Needs: plugin.NeighborRequest{KNearest: int(slices.Max(c.ks))}}, nil
+}
+
+func (c *kthSmearer) Smear(ctx context.Context, _ plugin.Params, b *plugin.NeighborBatch) (*plugin.ScoreBatch, error) {
+	m := len(c.ks)
+	sb := &plugin.ScoreBatch{Scores: make([]float64, len(b.Queries)*m), Empty: make([]bool, len(b.Queries)*m)}
+	for q := range b.Queries {
+		list := b.KList[b.KOffsets[q]:b.KOffsets[q+1]]
+		for p, k := range c.ks {
+			var s float64
+			for _, nb := range list[:min(int(k), len(list))] {
+				if nb.Label == 1 {
+					s++
+				}
+			}
+			sb.Scores[q*m+p] = s / k
+		}
+	}
+	return sb, nil
+}
+
+// TestSmearKRadius: on a k axis each point reports the median distance to
+// the k-th nearest reference jet, computed here by sorting every query's
+// distances; other axes report none.
+func TestSmearKRadius(t *testing.T) {
+	const n = 61
+	space, labels, _ := randomLine(n, 9, false)
+	ks := []float64{1, 2, 5, 13}
+	cfg := neighbors.SmearConfig{Config: neighbors.Config{Mode: neighbors.LOO, BatchSize: 16}, Bootstrap: roc.BootstrapConfig{N: 0}}
+	res, err := neighbors.Smear(context.Background(), space, labels, nil, cfg, &kthSmearer{ks: ks}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, k := range ks {
+		var kth []float64
+		for q := 0; q < n; q++ {
+			var d []float64
+			for j := 0; j < n; j++ {
+				if j != q {
+					d = append(d, space.d(q, j))
+				}
+			}
+			slices.Sort(d)
+			kth = append(kth, d[int(k)-1])
+		}
+		slices.Sort(kth)
+		if want := kth[n/2]; res.PerPoint[p].KRadius != want {
+			t.Errorf("k = %v: median k-th-neighbour distance %v, want %v", k, res.PerPoint[p].KRadius, want)
+		}
+	}
+	if col, err := res.Table().Floats("median_k_radius"); err != nil || col[3] != res.PerPoint[3].KRadius {
+		t.Errorf("auc.csv column median_k_radius: %v, %v", col, err)
+	}
+	eps, err := neighbors.Smear(context.Background(), space, labels, nil, cfg, &countSmearer{radii: []float64{0.1}}, nil)
+	if err != nil || eps.PerPoint[0].KRadius != 0 || eps.Table().Col("median_k_radius") != nil {
+		t.Errorf("eps axis: KRadius %v, column %v, %v", eps.PerPoint[0].KRadius, eps.Table().Col("median_k_radius"), err)
 	}
 }
