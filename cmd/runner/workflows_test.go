@@ -14,10 +14,11 @@ import (
 // smallRuns shrinks every example workflow so that CI runs each one end to
 // end in seconds. A workflow added to workflows/ must be added here.
 var smallRuns = map[string][]string{
-	"quark-gluon.yaml":      {"jets.quarks=80", "jets.gluons=80", "smeared.n_boot=10", "nearest.n_boot=10"},
-	"compare-smearers.yaml": {"jets.quarks=60", "jets.gluons=60", "ball.n_boot=10", "gaussian.n_boot=10", "knn.n_boot=10", "knn.k=[1,3,5]"},
-	"compare-metrics.yaml":  {"jets.quarks=30", "jets.gluons=30", "ball_semd.n_boot=5", "ball_emd.n_boot=5", "ball_mass.n_boot=5"},
-	"pythia-qg.yaml":        {"jets.quarks=80", "jets.gluons=80", "smeared.n_boot=10", "nearest.n_boot=10"},
+	"quark-gluon.yaml":             {"jets.quarks=80", "jets.gluons=80", "smeared.n_boot=10", "nearest.n_boot=10"},
+	"compare-smearers.yaml":        {"jets.quarks=60", "jets.gluons=60", "ball.n_boot=10", "gaussian.n_boot=10", "knn.n_boot=10", "knn.k=[1,3,5]"},
+	"compare-smearers-pythia.yaml": {"jets.quarks=60", "jets.gluons=60", "ball.n_boot=10", "gaussian.n_boot=10", "knn.n_boot=10", "knn.k=[1,3,5]"},
+	"compare-metrics.yaml":         {"jets.quarks=30", "jets.gluons=30", "ball_semd.n_boot=5", "ball_emd.n_boot=5", "ball_mass.n_boot=5"},
+	"pythia-qg.yaml":               {"jets.quarks=80", "jets.gluons=80", "smeared.n_boot=10", "nearest.n_boot=10"},
 	"evt-scaling.yaml": {"jets.quarks=100", "jets.gluons=100", "nearest.sizes=[25,50,100,200]", "nearest.repeats=2",
 		"nearest.n_boot=10", "nearest_quarks.n_boot=10", "nearest_gluons.n_boot=10"},
 	"evt-scaling-pythia.yaml": {"jets.quarks=100", "jets.gluons=100", "nearest.sizes=[25,50,100,200]", "nearest.repeats=2",
@@ -30,9 +31,10 @@ var smallRuns = map[string][]string{
 
 // needsShared lists the workflows whose default input is in ../shared.
 var needsShared = map[string]string{
-	"pythia-qg.yaml":          "data/pythia8-qg-dev.npz",
-	"evt-scaling-pythia.yaml": "data/pythia8-qg-dev.npz",
-	"xaug-lrp-pythia.yaml":    "data/pythia8-qg-dev.npz",
+	"pythia-qg.yaml":               "data/pythia8-qg-dev.npz",
+	"compare-smearers-pythia.yaml": "data/pythia8-qg-dev.npz",
+	"evt-scaling-pythia.yaml":      "data/pythia8-qg-dev.npz",
+	"xaug-lrp-pythia.yaml":         "data/pythia8-qg-dev.npz",
 }
 
 func TestExampleWorkflows(t *testing.T) {
