@@ -122,6 +122,11 @@ func TestPrunedSEMD(t *testing.T) {
 	if got, want := collectAll(pruned, neighbors.PruneOn), collectAll(brute, neighbors.PruneOff); !reflect.DeepEqual(got, want) {
 		t.Fatal("k nearest, lists or counts differ from brute force")
 	}
+	// k nearest alone go through the sorted sweep.
+	req = plugin.NeighborRequest{KNearest: 40}
+	if got, want := collectAll(pruned, neighbors.PruneOn), collectAll(brute, neighbors.PruneOff); !reflect.DeepEqual(got, want) {
+		t.Fatal("the 40 nearest (sorted sweep) differ from brute force")
+	}
 }
 
 // genericBound hides every promise of a space's embedding beyond the

@@ -290,6 +290,8 @@ func TestPrunedMatchesBruteForce(t *testing.T) {
 		}{
 			{"radii", plugin.NeighborRequest{Radii: tc.radii}},
 			{"knn1", plugin.NeighborRequest{KNearest: 1}},
+			{"knn7", plugin.NeighborRequest{KNearest: 7}},
+			{"knn60", plugin.NeighborRequest{KNearest: 60}},
 			{"knn7+radii", plugin.NeighborRequest{KNearest: 7, Radii: tc.radii}},
 			{"list", plugin.NeighborRequest{ListRadius: tc.radii[len(tc.radii)/2]}},
 		}

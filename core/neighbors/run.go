@@ -109,7 +109,7 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 			return nil, fmt.Errorf("neighbors: pruning required (prune: on) but impossible for %s: %s", what, note)
 		}
 	}
-	if sc.prune != nil && s.nn && s.radii == nil && s.k == 0 && s.listR == 0 {
+	if sc.prune != nil && (s.nn || s.k > 0) && s.radii == nil && s.widths == nil && s.listR == 0 {
 		st := &Stats{Jets: space.Len(), Queries: p.slots(), TileSize: ts, Workers: cfg.tileWorkers(space), PruneNote: note}
 		if err := sweepNearest(ctx, space, sc.prune.b, p, sc.cols, s, cfg.tileWorkers(space), st); err != nil {
 			return nil, err

@@ -13,14 +13,17 @@ import (
 	"github.com/smearflow/smearflow/core/plugin"
 )
 
-// sweepNearest computes the nearest neighbours per class (summaries with
-// nn only) with a sorted sweep instead of tiles: the reference jets are
-// sorted by their first principal coordinate y0, a lower bound on every
-// distance (|y0_i − y0_j| ≤ d(i, j)), and each query scans outwards from
-// its own y0 until the gap exceeds its current nearest-neighbour upper
-// bounds. Candidates are bounded checkpoint by checkpoint like in the tile
-// pass and computed exactly only when they may be (or tie with) the
-// nearest neighbour of their class. Every (query, reference) pair is
+// sweepNearest computes the nearest neighbours per class and/or the k
+// nearest (summaries with nn and/or k only) with a sorted sweep instead of
+// tiles: the reference jets are sorted by their first principal coordinate
+// y0, a lower bound on every distance (|y0_i − y0_j| ≤ d(i, j)), and each
+// query scans outwards from its own y0 until the gap exceeds its current
+// frontiers: the nearest-neighbour upper bound of each class, and the k-th
+// smallest upper bound over the distinct jets scanned so far (each jet
+// contributes its tightest bound, or its exact distance). Candidates are
+// bounded checkpoint by checkpoint like in the tile pass and computed
+// exactly only when they may be (or tie with) a nearest neighbour of their
+// class or one of the k nearest. Every (query, reference) pair is
 // considered from the query's side, so Stats count ordered pairs.
 func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, cols []int32, s *summaries, workers int, st *Stats) error {
 	C := len(bd.cps)
@@ -79,6 +82,7 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 	orth, mono := bd.form.Orthogonal, bd.form.Monotone
 	lof0, hif0 := bd.lof[0], bd.hif[0]
 	upper := func(hi2 float64) float64 { return math.Sqrt(hi2)*(1+tiny) + sig }
+	K, nn := s.k, s.nn
 
 	nq := len(p.rows)
 	// Queries in y0 order, so that consecutive queries scan overlapping
@@ -121,6 +125,7 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 				}
 			}()
 			pi, pj, out := make([]int32, 1), make([]int32, 1), make([]float64, 1)
+			kb := make(kthBound, 0, K) // the k smallest upper bounds of a query
 			sums := make([]float32, sb)
 			var nScan, nExact int64
 			nLv := make([]int64, L)
@@ -151,14 +156,30 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 					u := [2]float64{math.Inf(1), math.Inf(1)}
 					bestD := [2]float64{math.Inf(1), math.Inf(1)}
 					bestJ := [2]int32{-1, -1}
-					// reach is the largest frontier of a class present in
-					// the reference set: beyond it no jet can matter.
+					kb = kb[:0]
+					uK, thrK := math.Inf(1), math.Inf(1) // k-th-nearest frontier
+					// offerK records a scanned jet's tightest upper bound (or
+					// exact distance) and tightens the k-th frontier.
+					offerK := func(v float64) {
+						if kb.offer(v, K) && v < uK {
+							uK, thrK = kb[0], sqThreshold(kb[0], sig)
+						}
+					}
+					// reach is the largest frontier still to be met: the
+					// nearest-neighbour frontier of a class present in the
+					// reference set, and the k-th frontier. Beyond it no jet
+					// can matter.
 					reach := func() float64 {
 						m := math.Inf(-1)
-						for c := 0; c < 2; c++ {
-							if classes[c] > 0 {
-								m = max(m, u[c])
+						if nn {
+							for c := 0; c < 2; c++ {
+								if classes[c] > 0 {
+									m = max(m, u[c])
+								}
 							}
+						}
+						if K > 0 {
+							m = max(m, uK)
 						}
 						return m
 					}
@@ -220,16 +241,14 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 							} else {
 								lo2, hi2 = bd.level(0, ja, jb, sum)
 							}
-							if hi2 < minHi[c] {
+							if nn && hi2 < minHi[c] {
 								minHi[c] = hi2
 								if v := upper(hi2); v < u[c] {
 									u[c], thr[c] = v, sqThreshold(v, sig)
 								}
 							}
-							if lo2 > thr[c] {
-								continue
-							}
-							relevant := true
+							ub := upper(hi2) // the jet's tightest upper bound so far
+							relevant := (nn && lo2 <= thr[c]) || (K > 0 && lo2 <= thrK)
 							for lv := 1; lv < L && relevant; lv++ {
 								nLv[lv]++
 								if lv < C {
@@ -238,12 +257,17 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 								}
 								var hi2 float64
 								lo2, hi2 = bd.bound(lv, ja, jb, sum)
-								if v := upper(hi2); v < u[c] {
+								v := upper(hi2)
+								ub = min(ub, v)
+								if nn && v < u[c] {
 									u[c], thr[c] = v, sqThreshold(v, sig)
 								}
-								relevant = lo2 <= thr[c]
+								relevant = (nn && lo2 <= thr[c]) || (K > 0 && lo2 <= thrK)
 							}
 							if !relevant {
+								if K > 0 {
+									offerK(ub)
+								}
 								continue
 							}
 							// Exact, lower index first (the brute-force
@@ -259,27 +283,35 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 								fail(fmt.Errorf("neighbors: the metric returned distance %v between jets %d and %d (want a non-negative number)", d, pi[0], pj[0]))
 								return
 							}
-							if d < u[c] {
-								u[c], thr[c] = d, sqThreshold(d, sig)
+							if nn {
+								if d < u[c] {
+									u[c], thr[c] = d, sqThreshold(d, sig)
+								}
+								if d < bestD[c] || (d == bestD[c] && jb < bestJ[c]) {
+									bestD[c], bestJ[c] = d, jb
+								}
 							}
-							if d < bestD[c] || (d == bestD[c] && jb < bestJ[c]) {
-								bestD[c], bestJ[c] = d, jb
+							if K > 0 {
+								s.pushKNN(int(a), nbr{d, jb})
+								offerK(d)
 							}
 						}
 					}
-					q := int(a)
-					s.nnD[1][q], s.nnJ[1][q] = bestD[1], bestJ[1]
-					s.nnD[2][q], s.nnJ[2][q] = bestD[0], bestJ[0]
-					any := 0
-					if bestD[1] < bestD[0] || (bestD[1] == bestD[0] && bestJ[1] >= 0 && (bestJ[0] < 0 || bestJ[1] < bestJ[0])) {
-						any = 1
+					if nn {
+						q := int(a)
+						s.nnD[1][q], s.nnJ[1][q] = bestD[1], bestJ[1]
+						s.nnD[2][q], s.nnJ[2][q] = bestD[0], bestJ[0]
+						any := 0
+						if bestD[1] < bestD[0] || (bestD[1] == bestD[0] && bestJ[1] >= 0 && (bestJ[0] < 0 || bestJ[1] < bestJ[0])) {
+							any = 1
+						}
+						s.nnD[0][q], s.nnJ[0][q] = bestD[any], bestJ[any]
 					}
-					s.nnD[0][q], s.nnJ[0][q] = bestD[any], bestJ[any]
 				}
 				n := done.Add(int64(min(nq, lo+chunk) - lo))
 				if now := time.Now().UnixNano(); now-lastRep.Load() >= int64(200*time.Millisecond) || n == int64(nq) {
 					lastRep.Store(now)
-					plugin.ReportProgress(ctx, n, int64(nq), fmt.Sprintf("nearest neighbours (sorted sweep): %d of %d queries", n, nq))
+					plugin.ReportProgress(ctx, n, int64(nq), fmt.Sprintf("neighbours (sorted sweep): %d of %d queries", n, nq))
 				}
 			}
 		})
@@ -314,4 +346,47 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 	st.BoundBytes = bd.bytes() + int64(nref)*(4+8+4*int64(F)+1+3*8) + int64(len(sgrp))*4 + int64(nq)*4
 	st.Orthogonal, st.Monotone = bd.form.Orthogonal, bd.form.Monotone
 	return nil
+}
+
+// kthBound is a max-heap of the k smallest values offered: with k of them,
+// its top is the k-th smallest.
+type kthBound []float64
+
+// offer adds v, keeping the k smallest; it reports whether the heap is
+// full (then h[0] is the k-th smallest value offered).
+func (h *kthBound) offer(v float64, k int) bool {
+	b := *h
+	if len(b) < k {
+		b = append(b, v)
+		for i := len(b) - 1; i > 0; {
+			p := (i - 1) / 2
+			if b[p] >= b[i] {
+				break
+			}
+			b[p], b[i] = b[i], b[p]
+			i = p
+		}
+		*h = b
+		return len(b) == k
+	}
+	if v >= b[0] {
+		return true
+	}
+	b[0] = v
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= len(b) {
+			break
+		}
+		m := l
+		if r := l + 1; r < len(b) && b[r] > b[l] {
+			m = r
+		}
+		if b[i] >= b[m] {
+			break
+		}
+		b[i], b[m] = b[m], b[i]
+		i = m
+	}
+	return true
 }
