@@ -50,8 +50,9 @@
 // nearest-neighbour frontier or list, the bounds cannot decide. Results
 // are bit-for-bit those of the brute-force pass. Orthogonal (and Monotone)
 // embeddings, declared with EmbeddingForm, give much tighter bounds.
-// Nearest-neighbour-only passes use a sorted sweep along the first
-// principal coordinate. Stats reports the pairs computed exactly.
+// Passes that need only nearest neighbours and/or the k nearest use a
+// sorted sweep along the first principal coordinate. Stats reports the
+// pairs computed exactly.
 //
 // Smear ties it together for a smearer plugin: reference sets, plan,
 // summaries, scores, and per point the AUC, background rejection at 50%
