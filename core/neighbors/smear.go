@@ -278,15 +278,8 @@ func medianFinite(v []float64, p, m int) float64 {
 			col = append(col, v[i])
 		}
 	}
-	if len(col) == 0 {
-		return math.NaN()
-	}
 	slices.Sort(col)
-	h := len(col) / 2
-	if len(col)%2 == 1 {
-		return col[h]
-	}
-	return (col[h-1] + col[h]) / 2
+	return roc.Quantile(col, 0.5) // NaN for no values
 }
 
 // Best returns the index of the point with the highest AUC (the first one
