@@ -48,7 +48,7 @@ type FormedLowerBounder interface {
 // for spaces that keep the promise but cannot say so yet (SEMD:
 // EmbeddingForm{Orthogonal: true, Monotone: true}). It returns space
 // unchanged when it is not a plugin.LowerBounder. The wrapper forwards
-// Len, Block, Pairs, Close and LowerBound.
+// Len, Block, Pairs, Close, LowerBound and OutOfProcess.
 func WithEmbeddingForm(space plugin.Space, f EmbeddingForm) plugin.Space {
 	lb, ok := space.(plugin.LowerBounder)
 	if !ok {
@@ -68,6 +68,12 @@ func (o formedSpace) LowerBound(ctx context.Context) (*plugin.Embedding, error) 
 }
 
 func (o formedSpace) LowerBoundForm() EmbeddingForm { return o.form }
+
+// OutOfProcess forwards plugin.OutOfProcess of the wrapped space.
+func (o formedSpace) OutOfProcess() bool {
+	r, ok := o.Space.(plugin.OutOfProcess)
+	return ok && r.OutOfProcess()
+}
 
 // formOf returns the declared form of a space's embedding.
 func formOf(space plugin.Space) EmbeddingForm {

@@ -480,3 +480,44 @@ func TestPrunedErrors(t *testing.T) {
 		t.Errorf("panic in the sweep: %v", err)
 	}
 }
+
+// remoteL2 is an l2Space that says it is served by another process, so
+// the sorted sweep batches the exact pairs of each block.
+type remoteL2 struct{ *l2Space }
+
+func (remoteL2) OutOfProcess() bool { return true }
+
+func (r remoteL2) space() plugin.Space {
+	if r.form.Orthogonal && !r.contract {
+		return neighbors.WithEmbeddingForm(r, r.form)
+	}
+	return r
+}
+
+// TestSweepBatchedForRemoteSpaces: with the exact pairs of a block sent in
+// one call (out-of-process spaces), the sweep's nearest neighbours and k
+// nearest still equal brute force, ties included.
+func TestSweepBatchedForRemoteSpaces(t *testing.T) {
+	cases := []struct {
+		name    string
+		space   *l2Space
+		integer bool
+	}{
+		{"monotone integer ties", integerL2(300, 6, 2, 10).monotone(), true},
+		{"generic bound", func() *l2Space { s := randomL2(300, 20, 8, 8); s.form.Orthogonal = false; return s }(), false},
+		{"zero residuals, integer", integerL2(300, 3, 3, 7), true},
+	}
+	for _, tc := range cases {
+		labels, weights := labelsAndWeights(tc.space.Len(), 11, tc.integer)
+		sp := remoteL2{tc.space}.space()
+		if r, ok := sp.(plugin.OutOfProcess); !ok || !r.OutOfProcess() {
+			t.Fatal("the wrapped space lost OutOfProcess")
+		}
+		for _, m := range []neighbors.Config{{Mode: neighbors.LOO}, {Mode: neighbors.KFold, Folds: 4}} {
+			t.Run(tc.name+"/"+string(m.Mode), func(t *testing.T) {
+				runBoth(t, sp, labels, weights, m, plugin.NeighborRequest{KNearest: 9})
+				nearestBoth(t, sp, labels, m)
+			})
+		}
+	}
+}

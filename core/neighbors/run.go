@@ -85,7 +85,7 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		m = max(m, len(p.cols))
 	}
 	ts := max(1, min(cfg.TileSize, m))
-	sc := &scheduler{space: space, rows: p.rows, cols: p.cols, workers: cfg.tileWorkers(space), maxOut: max(cfg.MaxOutstanding, cfg.tileWorkers(space)), tileSize: ts, what: what}
+	sc := &scheduler{space: space, rows: p.rows, cols: p.cols, workers: cfg.tileWorkers(space), maxOut: cfg.MaxOutstanding, tileSize: ts, what: what}
 	if p.sym {
 		sc.cols = p.rows
 		sc.tiles, sc.nblocks = symmetricTiles(len(p.rows), ts)
@@ -285,7 +285,7 @@ func FullMatrix(ctx context.Context, space plugin.Space, cfg Config) ([]float64,
 	out := make([]float64, n*n)
 	rows := iota32(n)
 	ts := max(1, min(cfg.TileSize, n))
-	sc := &scheduler{space: space, rows: rows, cols: rows, workers: cfg.tileWorkers(space), maxOut: max(cfg.MaxOutstanding, cfg.tileWorkers(space)), tileSize: ts, what: "distance matrix"}
+	sc := &scheduler{space: space, rows: rows, cols: rows, workers: cfg.tileWorkers(space), maxOut: cfg.MaxOutstanding, tileSize: ts, what: "distance matrix"}
 	sc.tiles, sc.nblocks = symmetricTiles(n, ts)
 	for k := range sc.tiles {
 		sc.tiles[k].nkeys = 0 // no ordering needed: tiles write disjoint entries

@@ -254,7 +254,8 @@ func (res *Result) summarise(cfg SmearConfig) error {
 
 // kthDistances writes into out (query-major, len(b.Queries)×len(ks)) each
 // query's distance to its k-th nearest reference jet for every k of ks
-// (NaN when its list is shorter than k). The lists are sorted by distance.
+// (NaN when its list is shorter than k). The lists are sorted by distance;
+// the points of a k axis are integers (a fractional k is truncated).
 func kthDistances(out []float64, b *plugin.NeighborBatch, ks []float64) {
 	m := len(ks)
 	for q := range b.Queries {

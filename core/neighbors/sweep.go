@@ -83,6 +83,15 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 	lof0, hif0 := bd.lof[0], bd.hif[0]
 	upper := func(hi2 float64) float64 { return math.Sqrt(hi2)*(1+tiny) + sig }
 	K, nn := s.k, s.nn
+	// A space served by another process gets the exact pairs of a query in
+	// calls of up to remoteBatch pairs instead of one call per pair (a round
+	// trip costs more than the extra pairs computed while the waiting
+	// results have not yet tightened the frontiers; exactness does not
+	// depend on when they are folded in).
+	batch := false
+	if r, ok := space.(plugin.OutOfProcess); ok && r.OutOfProcess() {
+		batch = true
+	}
 
 	nq := len(p.rows)
 	// Queries in y0 order, so that consecutive queries scan overlapping
@@ -124,7 +133,11 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 					fail(fmt.Errorf("neighbors: the metric panicked during the nearest-neighbour sweep: %v", r))
 				}
 			}()
-			pi, pj, out := make([]int32, 1), make([]int32, 1), make([]float64, 1)
+			// Exact pairs waiting for the metric: lower index first (the
+			// brute-force pass's orientation), the reference jet and its
+			// class.
+			pi, pj, out := make([]int32, 0, remoteBatch), make([]int32, 0, remoteBatch), make([]float64, remoteBatch+sb)
+			pjb, pc := make([]int32, 0, remoteBatch), make([]uint8, 0, remoteBatch)
 			kb := make(kthBound, 0, K) // the k smallest upper bounds of a query
 			sums := make([]float32, sb)
 			var nScan, nExact int64
@@ -191,6 +204,44 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 					left, right := pos/sb-1, pos/sb
 					minHi := [2]float64{math.Inf(1), math.Inf(1)}
 					thr := [2]float64{math.Inf(1), math.Inf(1)}
+					// flush computes the waiting exact pairs and folds them
+					// into the frontiers and results; false on failure.
+					flush := func() bool {
+						n := len(pi)
+						if n == 0 {
+							return true
+						}
+						if err := space.Pairs(ctx, pi, pj, out[:n]); err != nil {
+							if n == 1 {
+								fail(fmt.Errorf("neighbors: metric failed on the pair (%d, %d): %w", pi[0], pj[0], err))
+							} else {
+								fail(fmt.Errorf("neighbors: metric failed on %d pairs from (%d, %d): %w", n, pi[0], pj[0], err))
+							}
+							return false
+						}
+						nExact += int64(n)
+						for i, d := range out[:n] {
+							if math.IsNaN(d) || d < 0 {
+								fail(fmt.Errorf("neighbors: the metric returned distance %v between jets %d and %d (want a non-negative number)", d, pi[i], pj[i]))
+								return false
+							}
+							c, jb := pc[i], pjb[i]
+							if nn {
+								if d < u[c] {
+									u[c], thr[c] = d, sqThreshold(d, sig)
+								}
+								if d < bestD[c] || (d == bestD[c] && jb < bestJ[c]) {
+									bestD[c], bestJ[c] = d, jb
+								}
+							}
+							if K > 0 {
+								s.pushKNN(int(a), nbr{d, jb})
+								offerK(d)
+							}
+						}
+						pi, pj, pjb, pc = pi[:0], pj[:0], pjb[:0], pc[:0]
+						return true
+					}
 					for {
 						gl, gr := math.Inf(1), math.Inf(1)
 						if left >= 0 {
@@ -270,32 +321,15 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 								}
 								continue
 							}
-							// Exact, lower index first (the brute-force
-							// pass's orientation).
-							pi[0], pj[0] = min(ja, jb), max(ja, jb)
-							if err := space.Pairs(ctx, pi, pj, out); err != nil {
-								fail(fmt.Errorf("neighbors: metric failed on the pair (%d, %d): %w", pi[0], pj[0], err))
+							pi, pj = append(pi, min(ja, jb)), append(pj, max(ja, jb))
+							pjb, pc = append(pjb, jb), append(pc, c)
+							if (!batch || len(pi) >= remoteBatch) && !flush() {
 								return
-							}
-							nExact++
-							d := out[0]
-							if math.IsNaN(d) || d < 0 {
-								fail(fmt.Errorf("neighbors: the metric returned distance %v between jets %d and %d (want a non-negative number)", d, pi[0], pj[0]))
-								return
-							}
-							if nn {
-								if d < u[c] {
-									u[c], thr[c] = d, sqThreshold(d, sig)
-								}
-								if d < bestD[c] || (d == bestD[c] && jb < bestJ[c]) {
-									bestD[c], bestJ[c] = d, jb
-								}
-							}
-							if K > 0 {
-								s.pushKNN(int(a), nbr{d, jb})
-								offerK(d)
 							}
 						}
+					}
+					if !flush() {
+						return
 					}
 					if nn {
 						q := int(a)
@@ -347,6 +381,10 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 	st.Orthogonal, st.Monotone = bd.form.Orthogonal, bd.form.Monotone
 	return nil
 }
+
+// remoteBatch is the number of exact pairs the sweep gathers for one call
+// to a space served by another process.
+const remoteBatch = 256
 
 // kthBound is a max-heap of the k smallest values offered: with k of them,
 // its top is the k-th smallest.

@@ -359,33 +359,39 @@ func (s *spaceProxy) Close() error {
 // lowerBoundSpace is a spaceProxy whose remote space is a LowerBounder.
 // The embedding is fetched once (it is N×K floats: 800 MB for 100 000
 // jets and K = 1024) and shared by every caller, as LowerBounder allows;
-// a failed fetch is retried by the next call.
+// concurrent first calls fetch it once, a failed fetch is retried by the
+// next call.
 type lowerBoundSpace struct {
 	*spaceProxy
-	mu  sync.Mutex
-	emb *plugin.Embedding
+	fetch sync.Mutex // serialises fetches
+	emb   atomic.Pointer[plugin.Embedding]
 }
 
 func (s *lowerBoundSpace) LowerBound(ctx context.Context) (*plugin.Embedding, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.emb != nil {
-		return s.emb, nil
+	if e := s.emb.Load(); e != nil {
+		return e, nil
+	}
+	s.fetch.Lock()
+	defer s.fetch.Unlock()
+	if e := s.emb.Load(); e != nil {
+		return e, nil
 	}
 	resp, err := unary[pb.EmbeddingResponse](ctx, s.p, methodLowerBound, &pb.SessionRequest{Session: s.session})
 	if err != nil {
 		return nil, err
 	}
-	s.emb = embeddingFromPB(resp.Embedding)
-	return s.emb, nil
+	e := embeddingFromPB(resp.Embedding)
+	if !s.closed.Load() {
+		s.emb.Store(e)
+	}
+	return e, nil
 }
 
 // Close drops the cached embedding and closes the remote space.
 func (s *lowerBoundSpace) Close() error {
-	s.mu.Lock()
-	s.emb = nil
-	s.mu.Unlock()
-	return s.spaceProxy.Close()
+	err := s.spaceProxy.Close()
+	s.emb.Store(nil)
+	return err
 }
 
 // invoke runs a method whose request carries parameters: it encodes
