@@ -138,24 +138,12 @@ func run1(a, b []entry, ia, ib int, t float64, n int) (acc float64, ia2, ib2 int
 // ties (the tie rule of the sweeps), and t is the last of them. The binary
 // search for i is branch-free (a conditional move per step).
 func split(a, b []entry, diag int) (ia, ib int, t float64) {
-	na, nb := len(a)-1, len(b)-1
-	// i is lo plus the number of indices k in [lo, hi) with
-	// a[k].c <= b[diag-k-1].c (a true prefix). The breakpoints are >= 0 (or
-	// +Inf), so their bit patterns order like their values: comparing them
-	// as integers gives a flag the compiler turns into SETcc, no branch.
-	le := func(x, y float64) bool { return math.Float64bits(x) <= math.Float64bits(y) }
-	lo, hi := max(0, diag-nb), min(diag, na)
-	base, n := lo, hi-lo
-	if n > 0 {
-		for n > 1 {
-			half := n >> 1
-			next := base + half
-			base += half & -b2i(le(a[next-1].c, b[diag-next].c))
-			n -= half
-		}
-		base += b2i(le(a[base].c, b[diag-base-1].c))
+	base, n := searchRange(a, b, diag)
+	for n > 1 {
+		base, n = searchStep(a, b, diag, base, n)
 	}
-	ia, ib = base, diag-base
+	ia = searchLast(a, b, diag, base, n)
+	ib = diag - ia
 	return ia, ib, splitTime(a, b, ia, ib)
 }
 
@@ -164,47 +152,59 @@ func split(a, b []entry, diag int) (ia, ib int, t float64) {
 // spectra are not in cache (scattered pairs of a large dataset) their
 // memory accesses overlap instead of waiting for one another.
 func splits3(a, b []entry, l int) (ia, ib [3]int, t [3]float64) {
-	na, nb := len(a)-1, len(b)-1
-	le := func(x, y float64) bool { return math.Float64bits(x) <= math.Float64bits(y) }
+	// Three scalar lanes rather than arrays, so that the lane state can
+	// stay in registers.
 	d0, d1, d2 := l, 2*l, 3*l
-	b0, b1, b2 := max(0, d0-nb), max(0, d1-nb), max(0, d2-nb)
-	n0, n1, n2 := min(d0, na)-b0, min(d1, na)-b1, min(d2, na)-b2
+	b0, n0 := searchRange(a, b, d0)
+	b1, n1 := searchRange(a, b, d1)
+	b2, n2 := searchRange(a, b, d2)
 	for n0 > 1 || n1 > 1 || n2 > 1 {
 		if n0 > 1 {
-			h := n0 >> 1
-			x := b0 + h
-			b0 += h & -b2i(le(a[x-1].c, b[d0-x].c))
-			n0 -= h
+			b0, n0 = searchStep(a, b, d0, b0, n0)
 		}
 		if n1 > 1 {
-			h := n1 >> 1
-			x := b1 + h
-			b1 += h & -b2i(le(a[x-1].c, b[d1-x].c))
-			n1 -= h
+			b1, n1 = searchStep(a, b, d1, b1, n1)
 		}
 		if n2 > 1 {
-			h := n2 >> 1
-			x := b2 + h
-			b2 += h & -b2i(le(a[x-1].c, b[d2-x].c))
-			n2 -= h
+			b2, n2 = searchStep(a, b, d2, b2, n2)
 		}
 	}
-	if n0 > 0 {
-		b0 += b2i(le(a[b0].c, b[d0-b0-1].c))
-	}
-	if n1 > 0 {
-		b1 += b2i(le(a[b1].c, b[d1-b1-1].c))
-	}
-	if n2 > 0 {
-		b2 += b2i(le(a[b2].c, b[d2-b2-1].c))
-	}
-	ia = [3]int{b0, b1, b2}
+	ia = [3]int{searchLast(a, b, d0, b0, n0), searchLast(a, b, d1, b1, n1), searchLast(a, b, d2, b2, n2)}
 	for k, d := range [3]int{d0, d1, d2} {
 		ib[k] = d - ia[k]
 		t[k] = splitTime(a, b, ia[k], ib[k])
 	}
 	return ia, ib, t
 }
+
+// searchRange returns the lower end and the width of the range of the
+// merge-path search on diagonal d, which looks for i = lo plus the number
+// of indices k in [lo, hi) with a[k].c <= b[d-k-1].c (a true prefix). The
+// breakpoints are >= 0 (or +Inf), so their bit patterns order like their
+// values: comparing them as integers (bitsLE) gives a flag the compiler
+// turns into SETcc, no branch.
+func searchRange(a, b []entry, d int) (base, n int) {
+	lo, hi := max(0, d-(len(b)-1)), min(d, len(a)-1)
+	return lo, hi - lo
+}
+
+// searchStep halves the range [base, base+n) of the search (n > 1).
+func searchStep(a, b []entry, d, base, n int) (int, int) {
+	half := n >> 1
+	next := base + half
+	return base + half&-b2i(bitsLE(a[next-1].c, b[d-next].c)), n - half
+}
+
+// searchLast decides the last index of a range of width n <= 1.
+func searchLast(a, b []entry, d, base, n int) int {
+	if n > 0 {
+		base += b2i(bitsLE(a[base].c, b[d-base-1].c))
+	}
+	return base
+}
+
+// bitsLE compares two non-negative floats (or +Inf) through their bits.
+func bitsLE(x, y float64) bool { return math.Float64bits(x) <= math.Float64bits(y) }
 
 // splitTime returns the last of the breakpoints a[:ia].c and b[:ib].c (0
 // if there are none): the sweep's t after them.
