@@ -70,10 +70,7 @@ func (o formedSpace) LowerBound(ctx context.Context) (*plugin.Embedding, error) 
 func (o formedSpace) LowerBoundForm() EmbeddingForm { return o.form }
 
 // OutOfProcess forwards plugin.OutOfProcess of the wrapped space.
-func (o formedSpace) OutOfProcess() bool {
-	r, ok := o.Space.(plugin.OutOfProcess)
-	return ok && r.OutOfProcess()
-}
+func (o formedSpace) OutOfProcess() bool { return outOfProcess(o.Space) }
 
 // formOf returns the declared form of a space's embedding.
 func formOf(space plugin.Space) EmbeddingForm {

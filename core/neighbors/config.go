@@ -79,10 +79,16 @@ type Config struct {
 
 // tileWorkers is the number of goroutines computing tiles of space.
 func (c Config) tileWorkers(space plugin.Space) int {
-	if r, ok := space.(plugin.OutOfProcess); ok && r.OutOfProcess() {
+	if outOfProcess(space) {
 		return 2 * c.Workers
 	}
 	return c.Workers
+}
+
+// outOfProcess reports whether space is served by another process.
+func outOfProcess(space plugin.Space) bool {
+	r, ok := space.(plugin.OutOfProcess)
+	return ok && r.OutOfProcess()
 }
 
 func (c Config) withDefaults() Config {

@@ -85,7 +85,8 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		m = max(m, len(p.cols))
 	}
 	ts := max(1, min(cfg.TileSize, m))
-	sc := &scheduler{space: space, rows: p.rows, cols: p.cols, workers: cfg.tileWorkers(space), maxOut: cfg.MaxOutstanding, tileSize: ts, what: what}
+	workers := cfg.tileWorkers(space)
+	sc := &scheduler{space: space, rows: p.rows, cols: p.cols, workers: workers, maxOut: cfg.MaxOutstanding, tileSize: ts, what: what}
 	if p.sym {
 		sc.cols = p.rows
 		sc.tiles, sc.nblocks = symmetricTiles(len(p.rows), ts)
@@ -110,8 +111,8 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		}
 	}
 	if sc.prune != nil && (s.nn || s.k > 0) && s.radii == nil && s.widths == nil && s.listR == 0 {
-		st := &Stats{Jets: space.Len(), Queries: p.slots(), TileSize: ts, Workers: cfg.tileWorkers(space), PruneNote: note}
-		if err := sweepNearest(ctx, space, sc.prune.b, p, sc.cols, s, cfg.tileWorkers(space), st); err != nil {
+		st := &Stats{Jets: space.Len(), Queries: p.slots(), TileSize: ts, Workers: workers, PruneNote: note}
+		if err := sweepNearest(ctx, space, sc.prune.b, p, sc.cols, s, workers, st); err != nil {
 			return nil, err
 		}
 		st.SummaryBytes = s.bytes()
@@ -131,7 +132,7 @@ func runPass(ctx context.Context, space plugin.Space, p pass, s *summaries, cfg 
 		return nil, err
 	}
 	st := &Stats{Jets: space.Len(), Queries: p.slots(), Pairs: sc.totalPairs, Candidates: sc.totalPairs, Tiles: len(sc.tiles), TileSize: ts,
-		Workers: cfg.tileWorkers(space), SummaryBytes: s.bytes(), TileBytes: sc.tileBytes, PruneNote: note}
+		Workers: workers, SummaryBytes: s.bytes(), TileBytes: sc.tileBytes, PruneNote: note}
 	if sc.prune != nil {
 		sc.prune.stats(st)
 	}

@@ -88,10 +88,7 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 	// trip costs more than the extra pairs computed while the waiting
 	// results have not yet tightened the frontiers; exactness does not
 	// depend on when they are folded in).
-	batch := false
-	if r, ok := space.(plugin.OutOfProcess); ok && r.OutOfProcess() {
-		batch = true
-	}
+	batch := outOfProcess(space)
 
 	nq := len(p.rows)
 	// Queries in y0 order, so that consecutive queries scan overlapping
@@ -136,7 +133,7 @@ func sweepNearest(ctx context.Context, space plugin.Space, bd *bounds, p pass, c
 			// Exact pairs waiting for the metric: lower index first (the
 			// brute-force pass's orientation), the reference jet and its
 			// class.
-			pi, pj, out := make([]int32, 0, remoteBatch), make([]int32, 0, remoteBatch), make([]float64, remoteBatch+sb)
+			pi, pj, out := make([]int32, 0, remoteBatch), make([]int32, 0, remoteBatch), make([]float64, remoteBatch)
 			pjb, pc := make([]int32, 0, remoteBatch), make([]uint8, 0, remoteBatch)
 			kb := make(kthBound, 0, K) // the k smallest upper bounds of a query
 			sums := make([]float32, sb)
