@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
+
+	"github.com/smearflow/smearflow/internal/parallel"
 )
 
 // BootStream is the second PCG seed word of every bootstrap replicate's
@@ -66,7 +65,7 @@ func (r *Result) BootstrapGOF(ctx context.Context, nBoot int, seed uint64, worke
 	ks := make([]float64, nBoot)
 	ad := make([]float64, nBoot)
 	ok := make([]bool, nBoot)
-	err := forEachParallel(ctx, nBoot, workers, func() []float64 { return make([]float64, r.N) }, func(b int, xs []float64) {
+	err := parallel.ForEach(ctx, nBoot, workers, func() []float64 { return make([]float64, r.N) }, func(b int, xs []float64) {
 		rng := replicateRNG(seed, b)
 		for i := range xs {
 			xs[i] = r.Dist.Rand(rng)
@@ -109,34 +108,4 @@ func (r *Result) BootstrapGOF(ctx context.Context, nBoot int, seed uint64, worke
 	out.KS = float64(1+nks) / float64(1+good)
 	out.AD = float64(1+nad) / float64(1+good)
 	return out, nil
-}
-
-// forEachParallel calls do(b, state) for every b in [0, n) on up to
-// workers goroutines (<= 0: GOMAXPROCS), each goroutine with its own
-// state from newState (scratch space). Indices are handed out in
-// increasing order; once ctx is cancelled no new index is started, and
-// ctx.Err() is returned after every goroutine has finished.
-func forEachParallel[S any](ctx context.Context, n, workers int, newState func() S, do func(b int, state S)) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			state := newState()
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= n || ctx.Err() != nil {
-					return
-				}
-				do(b, state)
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
 }

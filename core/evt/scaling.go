@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/smearflow/smearflow/internal/parallel"
 )
 
 // LadderInput is one rung of a scaling ladder: the nearest-neighbour
@@ -267,7 +269,7 @@ func bootstrapLadder(ctx context.Context, s *Scaling, pooled [][]float64, ns []i
 	// Per replicate: medians and means per rung.
 	med := make([]float64, B*R)
 	avg := make([]float64, B*R)
-	err := forEachParallel(ctx, B, opt.Workers, func() *[]float64 { return new([]float64) }, func(b int, scratch *[]float64) {
+	err := parallel.ForEach(ctx, B, opt.Workers, func() *[]float64 { return new([]float64) }, func(b int, scratch *[]float64) {
 		buf := *scratch
 		rng := replicateRNG(opt.Seed, b)
 		for r, p := range pooled {

@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sync"
-	"sync/atomic"
 
 	"github.com/smearflow/smearflow/core/plugin"
+	"github.com/smearflow/smearflow/internal/parallel"
 )
 
 // LowerBound returns the K-bin embedding (K = bound_bins): v_i =
@@ -36,23 +35,10 @@ func (s *Space) lowerBound() (*plugin.Embedding, error) {
 	emb := &plugin.Embedding{Dim: k, Vectors: make([]float64, n*k), Residuals: make([]float64, n), Orthogonal: true, Monotone: true}
 	// Jets in parallel, each written to its own rows: the result does not
 	// depend on the number of workers.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers(n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			integ, mean := make([]float64, k), make([]float64, k)
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				emb.Residuals[i] = binAverages(s.spectrum(i), s.total[i], emb.Vectors[i*k:(i+1)*k], integ, mean)
-			}
-		}()
-	}
-	wg.Wait()
+	type scratch struct{ integ, mean []float64 }
+	parallel.ForEach(context.Background(), n, 0, func() scratch { return scratch{make([]float64, k), make([]float64, k)} }, func(i int, sc scratch) {
+		emb.Residuals[i] = binAverages(s.spectrum(i), s.total[i], emb.Vectors[i*k:(i+1)*k], sc.integ, sc.mean)
+	})
 	return emb, nil
 }
 

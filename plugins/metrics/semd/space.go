@@ -3,7 +3,6 @@ package semd
 import (
 	"context"
 	"math"
-	"runtime"
 	"sync"
 
 	"github.com/smearflow/smearflow/core/plugin"
@@ -94,5 +93,3 @@ func (s *Space) Pairs(ctx context.Context, i, j []int32, out []float64) error {
 }
 
 var _ plugin.LowerBounder = (*Space)(nil)
-
-func workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }

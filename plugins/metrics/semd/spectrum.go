@@ -3,14 +3,12 @@ package semd
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/smearflow/smearflow/core/jet"
+	"github.com/smearflow/smearflow/internal/parallel"
 )
 
 // spectrumLen is the number of entries (without the sentinel) of the
@@ -128,35 +126,16 @@ func NewSpace(ctx context.Context, jets *jet.Jets, o Options) (*Space, error) {
 	}
 	s.ent = make([]entry, s.off[n])
 	omega := omegaFunc(o.Beta)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, workers(n))
-	for w := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var e []float64
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				if i%256 == 0 {
-					if err := ctx.Err(); err != nil {
-						errs[w] = err
-						return
-					}
-				}
-				v := jets.Jet(i)
-				if cap(e) < len(v.Pt) {
-					e = make([]float64, 0, len(v.Pt))
-				}
-				s.total[i] = buildSpectrum(s.ent[s.off[i]:s.off[i+1]], v, o.Normalize, omega, e)
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	// One jet per task, each spectrum written to its own slots: the result
+	// does not depend on the number of workers.
+	err := parallel.ForEach(ctx, n, 0, func() *[]float64 { return new([]float64) }, func(i int, e *[]float64) {
+		v := jets.Jet(i)
+		if cap(*e) < len(v.Pt) {
+			*e = make([]float64, 0, len(v.Pt))
+		}
+		s.total[i] = buildSpectrum(s.ent[s.off[i]:s.off[i+1]], v, o.Normalize, omega, *e)
+	})
+	if err != nil {
 		return nil, err
 	}
 	s.equal = true
