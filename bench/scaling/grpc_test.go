@@ -12,6 +12,7 @@ import (
 	"github.com/smearflow/smearflow/core/neighbors"
 	"github.com/smearflow/smearflow/core/plugin"
 	"github.com/smearflow/smearflow/core/plugin/grpcplugin"
+	"github.com/smearflow/smearflow/core/roc"
 	"github.com/smearflow/smearflow/plugins/metrics/semd"
 	"github.com/smearflow/smearflow/plugins/smearers/ball"
 )
@@ -80,7 +81,7 @@ func BenchmarkGRPCvsInProcess(b *testing.B) {
 	}
 	med := func(x []float64) float64 {
 		slices.Sort(x)
-		return (x[(len(x)-1)/2] + x[len(x)/2]) / 2
+		return roc.Quantile(x, 0.5)
 	}
 	lm, ls, rm, rs := med(lms), med(lss), med(rms), med(rss)
 	b.ReportMetric(lm, "matrix_inproc_s")
